@@ -1,0 +1,84 @@
+"""Shared test fixtures, including the tenancy personas used across the suite.
+
+alice (owner) and bob (agent) belong to Acme; charlie (owner) belongs to Globex.
+A test that shows charlie cannot reach Acme's data proves tenancy for that endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from typing import Any
+from django.test import Client
+
+from clearloop.accounts.models import Membership, Organization, User
+from clearloop.accounts.roles import Role
+from clearloop.accounts.services import api_token_create
+from clearloop.accounts.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Persona:
+    user: User
+    membership: Membership
+
+    @property
+    def organization(self) -> Organization:
+        return self.membership.organization
+
+    def client(self) -> Client:
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+    def api_token(self, role: str | None = None) -> str:
+        _token, secret = api_token_create(
+            organization=self.organization, name=f"{self.user.email} test token",
+            role=role or self.membership.role, by=self.membership)
+        return secret
+
+
+def _persona(email: str, name: str, organization: Organization, role: str) -> Persona:
+    user = UserFactory(email=email, full_name=name)
+    return Persona(user, MembershipFactory(organization=organization, user=user, role=role))
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def acme(db: None) -> Organization:
+    return OrganizationFactory(name="Acme Support", slug="acme")
+
+
+@pytest.fixture
+def globex(db: None) -> Organization:
+    return OrganizationFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def alice(acme: Organization) -> Persona:
+    return _persona("alice@acme.test", "Alice Ang", acme, Role.OWNER)
+
+
+@pytest.fixture
+def bob(acme: Organization) -> Persona:
+    return _persona("bob@acme.test", "Bob Brown", acme, Role.AGENT)
+
+
+@pytest.fixture
+def charlie(globex: Organization) -> Persona:
+    return _persona("charlie@globex.test", "Charlie Chen", globex, Role.OWNER)
+
+
+__all__ = ["PASSWORD", "Persona"]
