@@ -6,10 +6,12 @@ A test that shows charlie cannot reach Acme's data proves tenancy for that endpo
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from typing import Any
 from django.test import Client
 
 from clearloop.accounts.models import Membership, Organization, User
@@ -39,8 +41,11 @@ class Persona:
 
     def api_token(self, role: str | None = None) -> str:
         _token, secret = api_token_create(
-            organization=self.organization, name=f"{self.user.email} test token",
-            role=role or self.membership.role, by=self.membership)
+            organization=self.organization,
+            name=f"{self.user.email} test token",
+            role=role or self.membership.role,
+            by=self.membership,
+        )
         return secret
 
 
@@ -82,3 +87,50 @@ def charlie(globex: Organization) -> Persona:
 
 
 __all__ = ["PASSWORD", "Persona"]
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list[Any]
+
+    def bodies_to(self, address: str) -> list[str]:
+        found = []
+        for message in self.messages:
+            if address in message["To"]:
+                part = (
+                    message.get_body(preferencelist=("plain",))
+                    if message.is_multipart()
+                    else message
+                )
+                found.append(part.get_content())
+        return found
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        yield SmtpSink("127.0.0.1", port, received)
+    finally:
+        controller.stop()

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CLEARLOOP_VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clearloop.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clearloop.accounts.context_processors.organization",
+                "clearloop.web.navigation.navigation",
             ],
         },
     }
@@ -107,7 +108,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # SQLite by default (WAL mode, so the web server and the worker can share it);
 # DATABASE_URL=postgres://... switches to PostgreSQL with persistent connections.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clearloop.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
@@ -134,8 +135,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -172,7 +175,7 @@ if PRODUCTION:
 # --- Languages and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("ja", "日本語")]
-LOCALE_PATHS = [BASE_DIR / "clearloop" / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("CLEARLOOP_LOCALE_DIR", BASE_DIR / "clearloop" / "locale"))]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -227,7 +230,7 @@ TASKS = {
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clearloop.accounts.authentication.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["clearloop.accounts.authentication.IsOrganizationMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["clearloop.accounts.permissions.IsOrganizationMember"],
     "DEFAULT_PAGINATION_CLASS": "clearloop.core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

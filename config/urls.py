@@ -1,6 +1,35 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from clearloop.core.middleware import relaxed_styles
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", include("clearloop.accounts.api_urls")),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        relaxed_styles(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", authentication_classes=[], permission_classes=[]
+            )
+        ),
+        name="docs",
+    ),
+]
 
 urlpatterns = [
+    path("", include("clearloop.web.urls")),
+    path("accounts/", include("clearloop.accounts.urls")),
+    path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "clearloop.web.errors.bad_request"
+handler403 = "clearloop.web.errors.permission_denied"
+handler404 = "clearloop.web.errors.page_not_found"
+handler500 = "clearloop.web.errors.server_error"

@@ -4,15 +4,12 @@ the role it was given; `request.organization` and `request.membership`-like role
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.utils import timezone
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from clearloop.accounts.models import ApiToken
-from clearloop.accounts.roles import role_allows
 from clearloop.accounts.selectors import api_token_by_secret
 
 # Avoid a write on every request: record use at most once a minute.
@@ -46,7 +43,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
-                "Send the token as 'Authorization: Bearer <token>'.")
+                "Send the token as 'Authorization: Bearer <token>'."
+            )
         token = api_token_by_secret(secret=header[1])
         if token is None:
             raise exceptions.AuthenticationFailed("The token is invalid or has been revoked.")
@@ -58,27 +56,3 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
-
-
-class IsOrganizationMember(permissions.BasePermission):
-    """A request must be made with an organization-scoped API token. Views that need more
-    name a capability in `required_capability` (or a dict per HTTP method)."""
-
-    message = "Authenticate with an API token: 'Authorization: Bearer <token>'."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        principal = request.user
-        if not isinstance(principal, TokenPrincipal):
-            return False
-        capability = getattr(view, "required_capability", None)
-        if isinstance(capability, dict):
-            capability = capability.get(request.method or "GET")
-        if capability and not role_allows(principal.role, capability):
-            self.message = "This token's role does not allow this request."
-            return False
-        return True
-
-
-def request_organization(request: Any) -> Any:
-    """The organization an API request acts for (set by token authentication)."""
-    return request.user.organization

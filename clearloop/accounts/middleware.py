@@ -29,7 +29,8 @@ class CurrentOrganizationMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             membership = membership_for(
-                user=user, organization_id=request.session.get(SESSION_ORGANIZATION_KEY))
+                user=user, organization_id=request.session.get(SESSION_ORGANIZATION_KEY)
+            )
             if membership is None:
                 membership = memberships_of(user=user).first()
                 if membership is not None:

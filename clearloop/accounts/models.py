@@ -67,11 +67,17 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Empty means: follow the browser."),
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True,
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        blank=True,
         help_text=_("Empty means: the organization's time zone."),
     )
 
@@ -131,7 +137,8 @@ class Team(OrganizationScopedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "organization", Lower("name"),
+                "organization",
+                Lower("name"),
                 name="team_name_unique_per_organization",
                 violation_error_message=_("A team with this name already exists."),
             )
@@ -139,6 +146,10 @@ class Team(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def member_ids(self) -> list[int]:
+        return sorted(member.pk for member in self.members.all())
 
 
 class MemberInvitationStatus(models.TextChoices):
@@ -160,7 +171,8 @@ class MemberInvitation(OrganizationScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     status = models.CharField(
-        max_length=16, choices=MemberInvitationStatus.choices,
+        max_length=16,
+        choices=MemberInvitationStatus.choices,
         default=MemberInvitationStatus.PENDING,
     )
     expires_at = models.DateTimeField(_("expires at"))

@@ -45,12 +45,16 @@ _READ = {
 }
 _AGENT = _READ | {Capability.WORK_CASES}
 _ANALYST = _READ | {Capability.MANAGE_SURVEYS, Capability.EXPORT_DATA}
-_MANAGER = _AGENT | _ANALYST | {
-    Capability.MANAGE_CUSTOMERS,
-    Capability.MANAGE_CASE_RULES,
-    Capability.MANAGE_GOALS,
-    Capability.MANAGE_TEAMS,
-}
+_MANAGER = (
+    _AGENT
+    | _ANALYST
+    | {
+        Capability.MANAGE_CUSTOMERS,
+        Capability.MANAGE_CASE_RULES,
+        Capability.MANAGE_GOALS,
+        Capability.MANAGE_TEAMS,
+    }
+)
 _ADMIN = _MANAGER | {
     Capability.MANAGE_MEMBERS,
     Capability.MANAGE_API_TOKENS,

@@ -9,25 +9,37 @@ from clearloop.accounts.tokens import digest
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("organization").order_by(
-        "organization__name")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
 
 
 def membership_for(*, user: User, organization_id: int | None) -> Membership | None:
     if organization_id is None:
         return None
-    return Membership.objects.select_related("organization").filter(
-        user=user, organization_id=organization_id).first()
+    return (
+        Membership.objects.select_related("organization")
+        .filter(user=user, organization_id=organization_id)
+        .first()
+    )
 
 
 def members_of(*, organization: Organization) -> QuerySet[Membership]:
-    return Membership.objects.filter(organization=organization).select_related("user").order_by(
-        "user__full_name", "user__email")
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
 
 
 def pending_invitations(*, organization: Organization) -> QuerySet[MemberInvitation]:
-    return MemberInvitation.objects.for_organization(organization).filter(
-        status="pending").select_related("invited_by")
+    return (
+        MemberInvitation.objects.for_organization(organization)
+        .filter(status="pending")
+        .select_related("invited_by")
+    )
 
 
 def api_tokens_of(*, organization: Organization) -> QuerySet[ApiToken]:
@@ -35,5 +47,8 @@ def api_tokens_of(*, organization: Organization) -> QuerySet[ApiToken]:
 
 
 def api_token_by_secret(*, secret: str) -> ApiToken | None:
-    return ApiToken.objects.select_related("organization").filter(
-        key_hash=digest(secret), revoked_at__isnull=True).first()
+    return (
+        ApiToken.objects.select_related("organization")
+        .filter(key_hash=digest(secret), revoked_at__isnull=True)
+        .first()
+    )

@@ -30,7 +30,7 @@ from clearloop.accounts.tokens import digest, new_secret
 from clearloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 INVITATION_LIFETIME = timedelta(days=7)
-TOKEN_PREFIX = "cl_"
+TOKEN_PREFIX = "cl_"  # noqa: S105 -- a public marker, not a secret
 
 
 def _require(membership: Membership, capability: Capability) -> None:
@@ -53,8 +53,10 @@ def organization_create(
     if not name.strip():
         raise ValidationFailed(_("An organization needs a name."), fields={"name": "required"})
     organization = Organization.objects.create(
-        name=name.strip(), slug=_unique_slug(name),
-        default_language=default_language, time_zone=time_zone,
+        name=name.strip(),
+        slug=_unique_slug(name),
+        default_language=default_language,
+        time_zone=time_zone,
     )
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     return organization
@@ -76,8 +78,9 @@ def member_change_role(*, membership: Membership, role: str, by: Membership) -> 
     if not role_may_grant(by.role, role) or not role_may_grant(by.role, membership.role):
         raise PermissionDenied(_("You cannot give or take a role above your own."))
     if membership.role == Role.OWNER and role != Role.OWNER:
-        owners = Membership.objects.filter(organization_id=membership.organization_id,
-                                           role=Role.OWNER).count()
+        owners = Membership.objects.filter(
+            organization_id=membership.organization_id, role=Role.OWNER
+        ).count()
         if owners <= 1:
             raise Conflict(_("An organization keeps at least one owner."))
     membership.role = role
@@ -92,11 +95,29 @@ def member_remove(*, membership: Membership, by: Membership) -> None:
         raise NotFound(_("No such member."))
     if not role_may_grant(by.role, membership.role):
         raise PermissionDenied(_("You cannot remove someone above your own role."))
-    if membership.role == Role.OWNER and Membership.objects.filter(
-        organization_id=membership.organization_id, role=Role.OWNER
-    ).count() <= 1:
+    if (
+        membership.role == Role.OWNER
+        and Membership.objects.filter(
+            organization_id=membership.organization_id, role=Role.OWNER
+        ).count()
+        <= 1
+    ):
         raise Conflict(_("An organization keeps at least one owner."))
     membership.delete()
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, name: str, default_language: str, time_zone: str, by: Membership
+) -> Organization:
+    _require(by, Capability.MANAGE_ORGANIZATION)
+    if not name.strip():
+        raise ValidationFailed(_("An organization needs a name."), fields={"name": "required"})
+    organization.name = name.strip()
+    organization.default_language = default_language
+    organization.time_zone = time_zone
+    organization.save(update_fields=["name", "default_language", "time_zone", "updated_at"])
+    return organization
 
 
 def user_update_preferences(*, user: User, full_name: str, language: str, time_zone: str) -> User:
@@ -109,38 +130,59 @@ def user_update_preferences(*, user: User, full_name: str, language: str, time_z
 
 # --- Teams ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def team_create(*, organization: Organization, name: str, description: str = "",
-                by: Membership | None = None) -> Team:
+def team_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    member_ids: list[int] | None = None,
+    by: Membership | None = None,
+) -> Team:
     if by is not None:
         _require(by, Capability.MANAGE_TEAMS)
     if not name.strip():
         raise ValidationFailed(_("A team needs a name."), fields={"name": "required"})
     if Team.objects.for_organization(organization).filter(name__iexact=name.strip()).exists():
         raise Conflict(_("A team with this name already exists."), fields={"name": "duplicate"})
-    return Team.objects.create(organization=organization, name=name.strip(),
-                               description=description)
-
-
-@transaction.atomic
-def team_update(*, team: Team, name: str, description: str, by: Membership) -> Team:
-    _require(by, Capability.MANAGE_TEAMS)
-    clash = Team.objects.for_organization(team.organization_id).filter(
-        name__iexact=name.strip()).exclude(pk=team.pk)
-    if clash.exists():
-        raise Conflict(_("A team with this name already exists."), fields={"name": "duplicate"})
-    team.name, team.description = name.strip(), description
-    team.save(update_fields=["name", "description", "updated_at"])
+    team = Team.objects.create(
+        organization=organization, name=name.strip(), description=description
+    )
+    if member_ids is not None:
+        _set_members(team, member_ids)
     return team
 
 
 @transaction.atomic
-def team_set_members(*, team: Team, user_ids: list[int], by: Membership) -> Team:
-    """Replace a team's members. Every user must be a member of the team's organization."""
+def team_update(
+    *, team: Team, name: str, description: str, member_ids: list[int] | None = None, by: Membership
+) -> Team:
+    """Rename a team and, when `member_ids` is given, replace its members, all or nothing."""
     _require(by, Capability.MANAGE_TEAMS)
-    allowed = set(Membership.objects.filter(
-        organization_id=team.organization_id, user_id__in=user_ids
-    ).values_list("user_id", flat=True))
+    if not name.strip():
+        raise ValidationFailed(_("A team needs a name."), fields={"name": "required"})
+    clash = (
+        Team.objects.for_organization(team.organization_id)
+        .filter(name__iexact=name.strip())
+        .exclude(pk=team.pk)
+    )
+    if clash.exists():
+        raise Conflict(_("A team with this name already exists."), fields={"name": "duplicate"})
+    team.name, team.description = name.strip(), description
+    team.save(update_fields=["name", "description", "updated_at"])
+    if member_ids is not None:
+        _set_members(team, member_ids)
+    return team
+
+
+def _set_members(team: Team, user_ids: list[int]) -> None:
+    """Every user must be a member of the team's organization (no foreign users)."""
+    allowed = set(
+        Membership.objects.filter(
+            organization_id=team.organization_id, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
     unknown = sorted(set(user_ids) - allowed)
     if unknown:
         raise ValidationFailed(
@@ -149,7 +191,6 @@ def team_set_members(*, team: Team, user_ids: list[int], by: Membership) -> Team
             fields={"members": "unknown"},
         )
     team.members.set(allowed)
-    return team
 
 
 def team_delete(*, team: Team, by: Membership) -> None:
@@ -159,9 +200,11 @@ def team_delete(*, team: Team, by: Membership) -> None:
 
 # --- Invitations ---------------------------------------------------------------------
 
+
 @transaction.atomic
-def invitation_create(*, organization: Organization, email: str, role: str,
-                      by: Membership) -> tuple[MemberInvitation, str]:
+def invitation_create(
+    *, organization: Organization, email: str, role: str, by: Membership
+) -> tuple[MemberInvitation, str]:
     """Invite a teammate by email; returns the invitation and its one-time token."""
     _require(by, Capability.MANAGE_MEMBERS)
     if not role_may_grant(by.role, role):
@@ -174,8 +217,12 @@ def invitation_create(*, organization: Organization, email: str, role: str,
     ).update(status=MemberInvitationStatus.REVOKED)
     token = new_secret()
     invitation = MemberInvitation.objects.create(
-        organization=organization, email=email, role=role, token_hash=digest(token),
-        invited_by=by.user, expires_at=timezone.now() + INVITATION_LIFETIME,
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=digest(token),
+        invited_by=by.user,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation, token
@@ -183,14 +230,22 @@ def invitation_create(*, organization: Organization, email: str, role: str,
 
 def _send_invitation_email(invitation: MemberInvitation, token: str) -> None:
     inviter = invitation.invited_by
-    language = (inviter.language if inviter and inviter.language
-                else invitation.organization.default_language)
+    language = (
+        inviter.language
+        if inviter and inviter.language
+        else invitation.organization.default_language
+    )
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
     with translation.override(language):
-        context = {"invitation": invitation, "link": link, "inviter": inviter,
-                   "organization": invitation.organization}
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "inviter": inviter,
+            "organization": invitation.organization,
+        }
         subject = _("You are invited to %(organization)s on Clearloop") % {
-            "organization": invitation.organization.name}
+            "organization": invitation.organization.name
+        }
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
@@ -198,8 +253,11 @@ def _send_invitation_email(invitation: MemberInvitation, token: str) -> None:
 def invitation_find(*, token: str) -> MemberInvitation:
     """The pending, unexpired invitation for `token`; the same error for every failure so
     the answer reveals nothing about which invitations exist."""
-    invitation = MemberInvitation.objects.select_related("organization").filter(
-        token_hash=digest(token)).first()
+    invitation = (
+        MemberInvitation.objects.select_related("organization")
+        .filter(token_hash=digest(token))
+        .first()
+    )
     if invitation is None or not invitation.is_usable:
         raise NotFound(_("This invitation link is invalid or has expired."))
     return invitation
@@ -214,9 +272,11 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     if user.email.lower() != invitation.email:
         raise PermissionDenied(
             _("This invitation was sent to another email address. Sign in as %(email)s.")
-            % {"email": invitation.email})
+            % {"email": invitation.email}
+        )
     membership, _created = Membership.objects.get_or_create(
-        organization_id=invitation.organization_id, user=user,
+        organization_id=invitation.organization_id,
+        user=user,
         defaults={"role": invitation.role},
     )
     invitation.status = MemberInvitationStatus.ACCEPTED
@@ -233,8 +293,10 @@ def invitation_revoke(*, invitation: MemberInvitation, by: Membership) -> None:
 
 # --- API tokens ----------------------------------------------------------------------
 
-def api_token_create(*, organization: Organization, name: str, role: str,
-                     by: Membership) -> tuple[ApiToken, str]:
+
+def api_token_create(
+    *, organization: Organization, name: str, role: str, by: Membership
+) -> tuple[ApiToken, str]:
     """Create a token; the returned secret is shown once and never stored."""
     _require(by, Capability.MANAGE_API_TOKENS)
     if not name.strip():
@@ -244,8 +306,12 @@ def api_token_create(*, organization: Organization, name: str, role: str,
     secret = new_secret()
     prefix = secret[:8]
     token = ApiToken.objects.create(
-        organization=organization, name=name.strip(), prefix=prefix,
-        key_hash=digest(TOKEN_PREFIX + secret), role=role, created_by=by.user,
+        organization=organization,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=digest(TOKEN_PREFIX + secret),
+        role=role,
+        created_by=by.user,
     )
     return token, TOKEN_PREFIX + secret
 

@@ -61,7 +61,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ClearloopError):
         body = problem(exc.status_code, exc.code, exc.message, exc.fields or None)
         return Response(body, status=exc.status_code, content_type=PROBLEM_CONTENT_TYPE)
-    if isinstance(exc, Http404):
+    if isinstance(exc, exceptions.NotAuthenticated):
+        auth_header = getattr(exc, "auth_header", None)
+        exc = exceptions.NotAuthenticated(
+            "Authenticate with an API token: 'Authorization: Bearer <token>'."
+        )
+        exc.auth_header = auth_header  # type: ignore[attr-defined]
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -78,13 +84,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
-    return Response(body, status=exc.status_code, headers=headers,
-                    content_type=PROBLEM_CONTENT_TYPE)
+    return Response(
+        body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 def problem_response(request: HttpRequest, status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse(problem(status, code, detail), status=status,
-                        content_type=PROBLEM_CONTENT_TYPE)
+    return JsonResponse(
+        problem(status, code, detail), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -12,9 +12,7 @@ from clearloop.core.models import OrganizationScopedModel
 M = TypeVar("M", bound=OrganizationScopedModel)
 
 
-def get_for_organization_or_404(
-    model: type[M], *, organization: Any, **lookup: Any
-) -> M:
+def get_for_organization_or_404(model: type[M], *, organization: Any, **lookup: Any) -> M:
     """Return the row of `model` matching `lookup` inside `organization`, or raise 404.
 
     Another organization's row is indistinguishable from a missing one, so an attacker

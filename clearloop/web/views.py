@@ -1,0 +1,100 @@
+"""The web UI shell: the dashboard and the area pages. Each view reads through the
+owning app's selectors and renders."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from clearloop.accounts.decorators import OrganizationRequest, member_required
+from clearloop.accounts.models import Language
+from clearloop.accounts.roles import Capability
+from clearloop.customers.selectors import customers_list
+from clearloop.feedback.models import FeedbackItem
+from clearloop.feedback.selectors import feedback_list
+from clearloop.surveys.selectors import surveys_list
+
+PAGE_SIZE = 50
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def home(request: OrganizationRequest) -> HttpResponse:
+    organization = request.organization
+    surveys = list(surveys_list(organization=organization))
+    context = {
+        "customer_count": customers_list(organization=organization).count(),
+        "live_survey_count": sum(1 for survey in surveys if survey.status == "live"),
+        "completed_count": sum(survey.completed_count for survey in surveys),  # type: ignore[attr-defined]
+        "feedback_count": feedback_list(organization=organization).count(),
+        "latest_feedback": feedback_list(organization=organization)[:8],
+        "surveys": surveys,
+    }
+    return render(request, "web/home.html", context)
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def surveys(request: OrganizationRequest) -> HttpResponse:
+    return render(
+        request, "web/surveys.html", {"surveys": surveys_list(organization=request.organization)}
+    )
+
+
+@member_required(Capability.VIEW_FEEDBACK)
+def feedback(request: OrganizationRequest) -> HttpResponse:
+    source = request.GET.get("source", "")
+    language = request.GET.get("language", "")
+    items = feedback_list(organization=request.organization, source=source, language=language)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/feedback.html",
+        {
+            "page": page,
+            "source": source,
+            "language": language,
+            "source_choices": FeedbackItem._meta.get_field("source").choices,
+            "language_choices": Language.choices,
+        },
+    )
+
+
+@member_required(Capability.VIEW_CUSTOMERS)
+def customers(request: OrganizationRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    page = Paginator(
+        customers_list(organization=request.organization, search=search), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "web/customers.html", {"page": page, "search": search})
+
+
+@member_required(Capability.VIEW_CASES)
+def cases(request: OrganizationRequest) -> HttpResponse:
+    return render(request, "web/area_empty.html", {"area": "cases"})
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def analytics(request: OrganizationRequest) -> HttpResponse:
+    return render(request, "web/area_empty.html", {"area": "analytics"})
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def goals(request: OrganizationRequest) -> HttpResponse:
+    return render(request, "web/area_empty.html", {"area": "goals"})
+
+
+@member_required()
+def settings_index(request: OrganizationRequest) -> HttpResponse:
+    if request.membership.allows(Capability.MANAGE_MEMBERS):
+        return redirect("accounts:members")
+    return redirect("accounts:preferences")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the process is up and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
