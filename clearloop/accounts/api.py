@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from clearloop.accounts import selectors, services
 from clearloop.accounts.authentication import TokenPrincipal
-from clearloop.accounts.models import ApiToken, Membership, Team
-from clearloop.accounts.permissions import request_organization
+from clearloop.accounts.models import ApiToken, Membership, Organization, Team
+from clearloop.accounts.permissions import OrganizationScopedAPIMixin, request_organization
 from clearloop.accounts.roles import Capability
 from clearloop.accounts.serializers import (
     ApiTokenCreatedSerializer,
@@ -54,17 +54,17 @@ class OrganizationView(APIView):
         return Response(OrganizationSerializer(request_organization(request)).data)
 
 
-class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+class MemberViewSet(OrganizationScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    model = Membership
     serializer_class = MemberSerializer
     required_capability = Capability.VIEW_DASHBOARDS
 
-    def get_queryset(self) -> QuerySet[Membership]:
-        return selectors.members_of(organization=request_organization(self.request)).order_by(
-            "-created_at"
-        )
+    def organization_queryset(self, organization: Organization) -> QuerySet[Membership]:
+        return selectors.members_of(organization=organization).order_by("-created_at")
 
 
-class TeamViewSet(viewsets.ModelViewSet):
+class TeamViewSet(OrganizationScopedAPIMixin, viewsets.ModelViewSet):
+    model = Team
     serializer_class = TeamSerializer
     required_capability = {
         "GET": Capability.VIEW_DASHBOARDS,
@@ -76,10 +76,8 @@ class TeamViewSet(viewsets.ModelViewSet):
         "DELETE": Capability.MANAGE_TEAMS,
     }
 
-    def get_queryset(self) -> QuerySet[Team]:
-        return Team.objects.for_organization(request_organization(self.request)).prefetch_related(
-            "members"
-        )
+    def organization_queryset(self, organization: Organization) -> QuerySet[Team]:
+        return Team.objects.for_organization(organization).prefetch_related("members")
 
     def perform_create(self, serializer: Any) -> None:
         by = acting_membership(self.request)
@@ -108,6 +106,7 @@ class TeamViewSet(viewsets.ModelViewSet):
 
 
 class ApiTokenViewSet(
+    OrganizationScopedAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -117,11 +116,12 @@ class ApiTokenViewSet(
     """Create (the secret is in the response, once), list and revoke API tokens.
     DELETE revokes: the token stays listed with `revoked_at` set."""
 
+    model = ApiToken
     serializer_class = ApiTokenSerializer
     required_capability = Capability.MANAGE_API_TOKENS
 
-    def get_queryset(self) -> QuerySet[ApiToken]:
-        return selectors.api_tokens_of(organization=request_organization(self.request))
+    def organization_queryset(self, organization: Organization) -> QuerySet[ApiToken]:
+        return selectors.api_tokens_of(organization=organization)
 
     @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -37,3 +37,20 @@ class IsOrganizationMember(permissions.BasePermission):
 def request_organization(request: Any) -> Any:
     """The organization an API request acts for (set by token authentication)."""
     return request.user.organization
+
+
+class OrganizationScopedAPIMixin:
+    """Base for API views over one organization's rows: subclasses name `model` and
+    implement `organization_queryset(organization)`; nothing else can be listed or reached.
+    Schema generation (no token, no organization) sees an empty queryset."""
+
+    model: Any
+    request: Any
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.organization_queryset(request_organization(self.request))
+
+    def organization_queryset(self, organization: Any) -> Any:
+        raise NotImplementedError

@@ -1,0 +1,78 @@
+"""The main journey in a real browser: sign in, switch to Japanese, see the navigation."""
+
+import pytest
+from django.urls import reverse
+
+from clearloop.accounts.tests.factories import PASSWORD
+from clearloop.web.tests.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NAVIGATION = {
+    "en": [
+        "Dashboard",
+        "Surveys",
+        "Feedback",
+        "Customers",
+        "Cases",
+        "Analytics",
+        "Goals",
+        "Settings",
+    ],
+    "ja": [
+        "ダッシュボード",
+        "アンケート",
+        "フィードバック",
+        "顧客",
+        "ケース",
+        "分析",
+        "目標",
+        "設定",
+    ],
+    "zh-hans": ["仪表盘", "问卷", "反馈", "客户", "工单", "分析", "目标", "设置"],
+}
+
+
+def _nav_labels(page) -> list[str]:
+    return [label.strip() for label in page.locator("#sidebar a").all_inner_texts()]
+
+
+def test_sign_in_switch_to_japanese_and_see_the_navigation(live_server, page, alice):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Email").fill(alice.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + reverse("web:home"))
+    assert _nav_labels(page) == NAVIGATION["en"]
+
+    with page.expect_navigation():
+        page.get_by_test_id("language-switcher").select_option("ja")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert _nav_labels(page) == NAVIGATION["ja"]
+    screenshot(page, "dashboard-ja")
+
+    # The choice is kept on the account: a new session starts in Japanese too.
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Email").fill(alice.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button").last.click()
+    page.wait_for_url(live_server.url + reverse("web:home"))
+    assert _nav_labels(page) == NAVIGATION["ja"]
+
+
+def test_chinese_navigation_and_mobile_menu(live_server, browser, alice):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + reverse("accounts:login"))
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.locator("#id_username").fill(alice.user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(live_server.url + reverse("web:home"))
+    assert not page.locator("#sidebar").is_visible()
+    page.locator("[data-nav-toggle]").click()
+    assert page.locator("#sidebar").is_visible()
+    assert _nav_labels(page) == NAVIGATION["zh-hans"]
+    screenshot(page, "dashboard-zh-mobile")
+    context.close()
