@@ -227,6 +227,15 @@ TASKS = {
     }
 }
 
+CLEARLOOP_WORKER_LEASE_SECONDS = int(os.environ.get("CLEARLOOP_WORKER_LEASE_SECONDS", "60"))
+CLEARLOOP_WORKER_HEARTBEAT_SECONDS = float(
+    os.environ.get("CLEARLOOP_WORKER_HEARTBEAT_SECONDS", "5")
+)
+CLEARLOOP_WORKER_MAX_LOST_RUNS = int(os.environ.get("CLEARLOOP_WORKER_MAX_LOST_RUNS", "5"))
+CLEARLOOP_TASK_RESULT_RETENTION_DAYS = int(
+    os.environ.get("CLEARLOOP_TASK_RESULT_RETENTION_DAYS", "14")
+)
+
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clearloop.accounts.authentication.ApiTokenAuthentication"],

@@ -162,6 +162,7 @@ class MemberInvitation(OrganizationScopedModel):
     """An email invitation for a teammate to join an organization with a role.
 
     Only a hash of the token is stored; the link in the email carries the token itself.
+    Sending issues a fresh token, so the secret never sits in a task queue either.
     """
 
     email = models.EmailField(_("email address"))
@@ -176,6 +177,7 @@ class MemberInvitation(OrganizationScopedModel):
         default=MemberInvitationStatus.PENDING,
     )
     expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from clearloop.accounts.models import (
 from clearloop.accounts.roles import Capability, Role, role_may_grant
 from clearloop.accounts.tokens import digest, new_secret
 from clearloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from clearloop.core.tasks import enqueue_on_commit
 
 INVITATION_LIFETIME = timedelta(days=7)
 TOKEN_PREFIX = "cl_"  # noqa: S105 -- a public marker, not a secret
@@ -204,8 +205,8 @@ def team_delete(*, team: Team, by: Membership) -> None:
 @transaction.atomic
 def invitation_create(
     *, organization: Organization, email: str, role: str, by: Membership
-) -> tuple[MemberInvitation, str]:
-    """Invite a teammate by email; returns the invitation and its one-time token."""
+) -> MemberInvitation:
+    """Invite a teammate by email; the email goes out from a background task."""
     _require(by, Capability.MANAGE_MEMBERS)
     if not role_may_grant(by.role, role):
         raise PermissionDenied(_("You cannot invite someone with a role above your own."))
@@ -215,17 +216,53 @@ def invitation_create(
     MemberInvitation.objects.for_organization(organization).filter(
         email=email, status=MemberInvitationStatus.PENDING
     ).update(status=MemberInvitationStatus.REVOKED)
-    token = new_secret()
     invitation = MemberInvitation.objects.create(
         organization=organization,
         email=email,
         role=role,
-        token_hash=digest(token),
+        token_hash=digest(new_secret()),  # unusable until sending issues the real token
         invited_by=by.user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
-    return invitation, token
+    from clearloop.accounts.tasks import invitation_email_send
+
+    enqueue_on_commit(invitation_email_send, invitation_id=invitation.pk)
+    return invitation
+
+
+def invitation_issue_token(*, invitation: MemberInvitation) -> str:
+    """Give the invitation a fresh token (the previous link stops working) and return it."""
+    token = new_secret()
+    invitation.token_hash = digest(token)
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return token
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Email the invitation link. Safe to run twice: a pending invitation gets a new link
+    (the old one stops working), anything else is left alone. Returns whether it sent."""
+    with transaction.atomic():
+        invitation = (
+            MemberInvitation.objects.select_for_update()
+            .select_related("organization", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or not invitation.is_usable:
+            return False
+        token = invitation_issue_token(invitation=invitation)
+    _send_invitation_email(invitation, token)
+    MemberInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    return True
+
+
+def invitation_resend(*, invitation: MemberInvitation, by: Membership) -> None:
+    _require(by, Capability.MANAGE_MEMBERS)
+    if not invitation.is_usable:
+        raise Conflict(_("This invitation was accepted, revoked or has expired."))
+    from clearloop.accounts.tasks import invitation_email_send
+
+    enqueue_on_commit(invitation_email_send, invitation_id=invitation.pk)
 
 
 def _send_invitation_email(invitation: MemberInvitation, token: str) -> None:

@@ -36,6 +36,11 @@ urlpatterns = [
     path(
         "settings/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
+    path(
+        "settings/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("settings/teams/", views.teams, name="teams"),
     path("settings/teams/<int:pk>/", views.team_edit, name="team_edit"),

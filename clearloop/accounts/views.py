@@ -195,6 +195,22 @@ def invitation_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
+@member_required(Capability.MANAGE_MEMBERS)
+@require_POST
+def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
+    invitation = get_for_organization_or_404(
+        MemberInvitation, organization=request.organization, pk=pk
+    )
+    try:
+        services.invitation_resend(invitation=invitation, by=request.membership)
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    except ClearloopError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:members")
+
+
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in an invitation email. Signed-in people accept with one click; people
     without an account create one here; people with an account sign in first."""

@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('revoked', 'Revoked')], default='pending', max_length=16)),
                 ('expires_at', models.DateTimeField(verbose_name='expires at')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
                 ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organization')),

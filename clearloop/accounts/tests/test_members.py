@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from clearloop.accounts.models import MemberInvitation, Membership, Team, User
 from clearloop.accounts.roles import Role
-from clearloop.accounts.services import invitation_create
+from clearloop.accounts.services import (
+    invitation_create,
+    invitation_issue_token,
+    invitation_send,
+)
 from clearloop.accounts.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,21 +50,47 @@ def test_invited_teammate_creates_account_and_joins_with_the_role(
     assert client.get(path).status_code == 404  # single use
 
 
-def test_invitation_stores_only_a_hash_of_its_token(alice):
-    invitation, token = invitation_create(
-        organization=alice.organization, email="e@acme.test", role=Role.AGENT, by=alice.membership
+def _invite(alice, email: str) -> tuple[MemberInvitation, str]:
+    invitation = invitation_create(
+        organization=alice.organization, email=email, role=Role.AGENT, by=alice.membership
     )
+    return invitation, invitation_issue_token(invitation=invitation)
+
+
+def test_invitation_stores_only_a_hash_of_its_token(alice):
+    invitation, token = _invite(alice, "e@acme.test")
     assert token not in invitation.token_hash
     assert not MemberInvitation.objects.filter(token_hash=token).exists()
 
 
-def test_invitation_for_another_address_is_refused(alice, charlie):
-    _invitation, token = invitation_create(
-        organization=alice.organization,
-        email="someone@acme.test",
-        role=Role.AGENT,
-        by=alice.membership,
+def test_sending_twice_sends_a_new_link_and_the_old_one_stops_working(alice, smtp_server):
+    invitation = invitation_create(
+        organization=alice.organization, email="f@acme.test", role=Role.AGENT, by=alice.membership
     )
+    assert invitation_send(invitation_id=invitation.pk)
+    assert invitation_send(invitation_id=invitation.pk)
+    first, second = (_invitation_path(body) for body in smtp_server.bodies_to("f@acme.test"))
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
+
+
+def test_accepted_invitation_is_not_sent_again(alice, smtp_server):
+    invitation, _token = _invite(alice, "g@acme.test")
+    MemberInvitation.objects.filter(pk=invitation.pk).update(status="accepted")
+    assert not invitation_send(invitation_id=invitation.pk)
+    assert smtp_server.bodies_to("g@acme.test") == []
+
+
+def test_resend_from_the_members_page(alice, smtp_server, django_capture_on_commit_callbacks):
+    invitation, _token = _invite(alice, "h@acme.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice.client().post(reverse("accounts:invitation_resend", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert len(smtp_server.bodies_to("h@acme.test")) == 1
+
+
+def test_invitation_for_another_address_is_refused(alice, charlie):
+    _invitation, token = _invite(alice, "someone@acme.test")
     client = charlie.client()
     client.post(reverse("accounts:accept_invitation", args=[token]))
     assert not Membership.objects.filter(
@@ -134,7 +164,7 @@ class TestAnotherOrganizationGets404:
     @pytest.fixture
     def acme_objects(self, alice):
         team = Team.objects.create(organization=alice.organization, name="Phone")
-        invitation, _ = invitation_create(
+        invitation = invitation_create(
             organization=alice.organization,
             email="z@acme.test",
             role=Role.AGENT,
@@ -158,6 +188,7 @@ class TestAnotherOrganizationGets404:
             ("accounts:team_edit", "team", "get"),
             ("accounts:team_delete", "team", "post"),
             ("accounts:invitation_revoke", "invitation", "post"),
+            ("accounts:invitation_resend", "invitation", "post"),
             ("accounts:api_token_revoke", "token", "post"),
             ("accounts:member_role", "membership", "post"),
             ("accounts:member_remove", "membership", "post"),
