@@ -1,0 +1,65 @@
+"""Admin pages for surveys, versions, questions, responses and answers."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from clearloop.surveys.models import Answer, Question, Response, Survey, SurveyVersion
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin[Survey]):
+    list_display = ["name", "status", "default_language", "organization", "created_at"]
+    list_filter = ["organization", "status", "default_language"]
+    search_fields = ["name"]
+    list_select_related = ["organization"]
+
+
+class QuestionInline(admin.TabularInline[Question, SurveyVersion]):
+    model = Question
+    extra = 0
+    fields = ["position", "key", "kind", "required", "texts", "options"]
+
+
+@admin.register(SurveyVersion)
+class SurveyVersionAdmin(admin.ModelAdmin[SurveyVersion]):
+    list_display = ["survey", "number", "published_at", "organization"]
+    list_filter = ["organization"]
+    raw_id_fields = ["survey"]
+    inlines = [QuestionInline]
+    list_select_related = ["survey", "organization"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin[Question]):
+    list_display = ["key", "kind", "position", "required", "version", "organization"]
+    list_filter = ["organization", "kind"]
+    search_fields = ["key"]
+    raw_id_fields = ["version"]
+    list_select_related = ["version__survey", "organization"]
+
+
+class AnswerInline(admin.TabularInline[Answer, Response]):
+    model = Answer
+    extra = 0
+    fields = ["question", "row", "number", "choices", "text"]
+    raw_id_fields = ["question"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin[Response]):
+    list_display = ["survey", "started_at", "completed_at", "channel", "language", "customer",
+                    "organization"]
+    list_filter = ["organization", "survey", "channel", "language"]
+    date_hierarchy = "started_at"
+    raw_id_fields = ["survey", "version", "customer", "interaction"]
+    inlines = [AnswerInline]
+    list_select_related = ["survey", "customer", "organization"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin[Answer]):
+    list_display = ["response", "question", "row", "number", "text", "organization"]
+    list_filter = ["organization", "question__kind"]
+    raw_id_fields = ["response", "question"]
+    list_select_related = ["response__survey", "question", "organization"]

@@ -1,0 +1,281 @@
+"""Surveys, their frozen question versions, and the responses and answers they collect.
+
+A survey's questions live on a `SurveyVersion`. A published version is never edited:
+changing a live survey means publishing a new version, so every stored answer keeps
+pointing at the exact wording and scale the respondent saw. `Response` carries both the
+survey (for cheap per-survey queries) and the version (for the questions); services keep
+the two consistent.
+
+`Question.options` by kind:
+
+- single_choice, multiple_choice: ``{"choices": [{"key": "late", "texts": {"en": ...}}]}``
+- matrix: ``{"rows": [{"key": "delivery", "texts": {...}}], "scale": {"min": 1, "max": 5}}``
+- rating: ``{"scale": {"min": 1, "max": 10}}`` (1 to 5 when absent)
+- nps, csat, ces: optional ``{"labels": {"low": {...}, "high": {...}}}``; fixed scales.
+
+An `Answer` holds one number (scores, ratings, contact permission 1/0), a list of choice
+keys, or text. A matrix question has one answer per row, named by `Answer.row`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clearloop.accounts.models import Language
+from clearloop.core.models import OrganizationScopedModel
+
+
+def default_languages() -> list[str]:
+    return [Language.ENGLISH.value]
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LIVE = "live", _("Live")
+    CLOSED = "closed", _("Closed")
+
+
+class Survey(OrganizationScopedModel):
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+    languages = models.JSONField(
+        _("languages"), default=default_languages,
+        help_text=_("Language codes the questions are written in."),
+    )
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["organization", "status"], name="survey_org_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyVersion(OrganizationScopedModel):
+    """A frozen set of questions. Unpublished (the draft) until `published_at` is set."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="versions", verbose_name=_("survey")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        ordering = ["survey", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "number"],
+                name="survey_version_number_unique",
+                violation_error_message=_("This survey already has a version with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["survey"],
+                condition=Q(published_at__isnull=True),
+                name="survey_version_one_draft",
+                violation_error_message=_("A survey has at most one unpublished version."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="survey_version_number_positive",
+                violation_error_message=_("Version numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class QuestionKind(models.TextChoices):
+    NPS = "nps", _("Net Promoter Score (0 to 10)")
+    CSAT = "csat", _("Satisfaction, CSAT (1 to 5)")
+    CES = "ces", _("Customer effort, CES (1 to 7)")
+    RATING = "rating", _("Rating")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    TEXT = "text", _("Free text")
+    MATRIX = "matrix", _("Matrix (rate several attributes)")
+    CONTACT_PERMISSION = "contact_permission", _("Permission to contact")
+
+
+# The scales DESIGN.md's metric definitions assume; not configurable per question.
+FIXED_SCALES: dict[str, tuple[int, int]] = {
+    QuestionKind.NPS: (0, 10),
+    QuestionKind.CSAT: (1, 5),
+    QuestionKind.CES: (1, 7),
+    QuestionKind.CONTACT_PERMISSION: (0, 1),
+}
+DEFAULT_RATING_SCALE = (1, 5)
+
+
+class Question(OrganizationScopedModel):
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.CASCADE, related_name="questions",
+        verbose_name=_("survey version"),
+    )
+    key = models.SlugField(
+        _("key"), max_length=60,
+        help_text=_("A stable name for exports and the API, e.g. nps or delivery_rating."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    required = models.BooleanField(_("required"), default=False)
+    texts = models.JSONField(
+        _("texts"), default=dict, help_text=_("The question by language code.")
+    )
+    options = models.JSONField(_("options"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"],
+                name="question_key_unique_per_version",
+                violation_error_message=_("This version already has a question with this key."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.kind})"
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        """(lowest, highest) number an answer may hold, or None for non-numeric kinds."""
+        if self.kind in FIXED_SCALES:
+            return FIXED_SCALES[self.kind]
+        if self.kind in (QuestionKind.RATING, QuestionKind.MATRIX):
+            scale: dict[str, Any] = (self.options or {}).get("scale") or {}
+            low, high = DEFAULT_RATING_SCALE
+            return int(scale.get("min", low)), int(scale.get("max", high))
+        return None
+
+    @property
+    def choice_keys(self) -> list[str]:
+        return [choice["key"] for choice in (self.options or {}).get("choices", [])]
+
+    @property
+    def row_keys(self) -> list[str]:
+        return [row["key"] for row in (self.options or {}).get("rows", [])]
+
+    def text_in(self, language: str) -> str:
+        """The question in `language`, else in any language it was written in."""
+        texts: dict[str, str] = self.texts or {}
+        return texts.get(language) or next(iter(texts.values()), self.key)
+
+
+class ResponseChannel(models.TextChoices):
+    LINK = "link", _("Link")
+    EMAIL = "email", _("Email")
+    WIDGET = "widget", _("Website widget")
+    QR = "qr", _("QR code")
+    API = "api", _("API")
+
+
+class Response(OrganizationScopedModel):
+    """One respondent's pass through one survey version; complete once `completed_at` is set."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
+    # RESTRICT, not PROTECT: a version with responses cannot be deleted on its own, yet
+    # deleting the whole survey (or organization) still cascades through both.
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.RESTRICT, related_name="responses",
+        verbose_name=_("survey version"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="responses", verbose_name=_("customer"),
+    )
+    interaction = models.ForeignKey(
+        "customers.Interaction", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="responses", verbose_name=_("interaction"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=ResponseChannel.choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    hidden_fields = models.JSONField(
+        _("hidden fields"), default=dict, blank=True,
+        help_text=_("Values passed along with the invitation or link, e.g. an order id."),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("started_at")),
+                name="response_completes_after_it_starts",
+                violation_error_message=_("A response cannot be completed before it starts."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "started_at"], name="response_org_started"),
+            models.Index(fields=["organization", "completed_at"], name="response_org_completed"),
+            models.Index(fields=["survey", "completed_at"], name="response_survey_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class Answer(OrganizationScopedModel):
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.RESTRICT, related_name="answers", verbose_name=_("question")
+    )
+    row = models.SlugField(
+        _("matrix row"), max_length=60, blank=True,
+        help_text=_("The rated attribute of a matrix question; empty for other kinds."),
+    )
+    number = models.IntegerField(_("number"), null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        # Answers are written in question order, so the primary key keeps that order
+        # without a join on every query.
+        ordering = ["response", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question", "row"],
+                name="answer_once_per_question_and_row",
+                violation_error_message=_("This question is already answered in this response."),
+            ),
+        ]
+        indexes = [
+            # Metric rollups read one question's numbers across responses.
+            models.Index(fields=["question", "number"], name="answer_question_number"),
+        ]
+
+    def __str__(self) -> str:
+        value = self.number if self.number is not None else (self.choices or self.text[:40])
+        return f"{self.question.key}{'/' + self.row if self.row else ''}: {value}"
