@@ -26,14 +26,19 @@ def _is_code_of_length(field: str, length: int) -> Q:
 
 class Customer(OrganizationScopedModel):
     external_id = models.CharField(
-        _("external id"), max_length=120, blank=True,
+        _("external id"),
+        max_length=120,
+        blank=True,
         help_text=_("The customer's id in your own systems (CRM, shop)."),
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
         help_text=_("The language surveys and replies are sent in."),
     )
     region = models.CharField(_("region"), max_length=60, blank=True)
@@ -42,7 +47,9 @@ class Customer(OrganizationScopedModel):
     )
     segment = models.CharField(_("segment"), max_length=60, blank=True)
     attributes = models.JSONField(
-        _("custom attributes"), default=dict, blank=True,
+        _("custom attributes"),
+        default=dict,
+        blank=True,
         help_text=_("Custom attributes by key: text, number, true/false or ISO date values."),
     )
 
@@ -61,7 +68,8 @@ class Customer(OrganizationScopedModel):
                 condition=Q(country="") | _is_code_of_length("country", 2),
                 name="customer_country_is_iso_alpha2",
                 violation_error_message=_(
-                    "The country must be a two-letter ISO 3166 code in capitals, e.g. DE."),
+                    "The country must be a two-letter ISO 3166 code in capitals, e.g. DE."
+                ),
             ),
         ]
         indexes = [
@@ -106,7 +114,8 @@ class Order(OrganizationScopedModel):
                 condition=_is_code_of_length("currency", 3),
                 name="order_currency_is_iso_4217",
                 violation_error_message=_(
-                    "The currency must be a three-letter ISO 4217 code in capitals, e.g. EUR."),
+                    "The currency must be a three-letter ISO 4217 code in capitals, e.g. EUR."
+                ),
             ),
         ]
         indexes = [
@@ -129,30 +138,46 @@ class Interaction(OrganizationScopedModel):
     """One service contact: a call, an email thread, a chat, a social reply, a visit."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="interactions",
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="interactions",
         verbose_name=_("customer"),
     )
     external_id = models.CharField(
-        _("external id"), max_length=120, blank=True,
+        _("external id"),
+        max_length=120,
+        blank=True,
         help_text=_("The ticket or call id in your help desk; makes API pushes idempotent."),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=InteractionChannel.choices)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("agent"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("team"),
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
     )
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     wait_seconds = models.PositiveIntegerField(
-        _("wait (seconds)"), null=True, blank=True,
+        _("wait (seconds)"),
+        null=True,
+        blank=True,
         help_text=_("Time the customer waited for the first answer."),
     )
     resolved_on_first_contact = models.BooleanField(
-        _("resolved on first contact"), null=True, blank=True,
+        _("resolved on first contact"),
+        null=True,
+        blank=True,
         help_text=_("Empty when not recorded."),
     )
     notes = models.TextField(_("notes"), blank=True)

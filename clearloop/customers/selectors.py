@@ -15,7 +15,8 @@ def customers_list(*, organization: Organization, search: str = "") -> QuerySet[
     search = search.strip()
     if search:
         customers = customers.filter(
-            Q(name__icontains=search) | Q(email__icontains=search)
+            Q(name__icontains=search)
+            | Q(email__icontains=search)
             | Q(external_id__icontains=search)
         )
     return customers.order_by("name", "pk")

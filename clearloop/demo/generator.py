@@ -61,7 +61,7 @@ ASIAN_NAMES: dict[str, tuple[NamePairs, NamePairs]] = {
 COUNTRY_BY_CODE = {country.code: country for country in COUNTRIES}
 NANP_AREA_CODES = ("212", "312", "415", "206", "512", "617", "303", "416", "604", "514")
 # Cheap things sell more often than sofas.
-PRODUCT_WEIGHTS = tuple(product.usd ** -0.35 for product in PRODUCTS)
+PRODUCT_WEIGHTS = tuple(product.usd**-0.35 for product in PRODUCTS)
 ORDER_COUNT_WEIGHTS = (30, 25, 18, 12, 9, 6)  # for 1..6 orders
 
 CHANNELS = ("phone", "email", "chat", "social", "in_person")
@@ -70,20 +70,45 @@ CHANNEL_MIX = {  # by desk, in CHANNELS order
     "zh-hans": (0.20, 0.10, 0.45, 0.20, 0.05),  # chat here means WeChat
     "ja": (0.35, 0.30, 0.20, 0.10, 0.05),
 }
-CHANNEL_TEAM = {"phone": "Phone support", "email": "Chat & email", "chat": "Chat & email",
-                "social": "Social care"}
+CHANNEL_TEAM = {
+    "phone": "Phone support",
+    "email": "Chat & email",
+    "chat": "Chat & email",
+    "social": "Social care",
+}
 TOPIC_WEIGHTS = (0.22, 0.12, 0.18, 0.18, 0.10, 0.10, 0.10)  # in conversations.TOPICS order
-TOPICS_NEEDING_ORDER = {"where_is_my_order", "damaged_item", "return_refund", "assembly_help",
-                        "billing"}
-TOPIC_FCR = {"where_is_my_order": -0.05, "damaged_item": -0.25, "return_refund": -0.1,
-             "product_question": 0.12, "assembly_help": -0.05, "billing": 0.0,
-             "account_app": 0.05}
+TOPICS_NEEDING_ORDER = {
+    "where_is_my_order",
+    "damaged_item",
+    "return_refund",
+    "assembly_help",
+    "billing",
+}
+TOPIC_FCR = {
+    "where_is_my_order": -0.05,
+    "damaged_item": -0.25,
+    "return_refund": -0.1,
+    "product_question": 0.12,
+    "assembly_help": -0.05,
+    "billing": 0.0,
+    "account_app": 0.05,
+}
 RECENT_ORDER_DAYS = 60
 # (median seconds, log-normal sigma, cap in seconds)
-WAIT = {"phone": (75, 0.9, 2400), "chat": (40, 0.8, 1200), "email": (5 * 3600, 0.9, 72 * 3600),
-        "social": (50 * 60, 1.0, 48 * 3600), "in_person": (180, 0.6, 1800)}
-DURATION = {"phone": (8 * 60, 0.5), "chat": (12 * 60, 0.5), "email": (20 * 3600, 0.8),
-            "social": (2 * 3600, 0.9), "in_person": (15 * 60, 0.4)}
+WAIT = {
+    "phone": (75, 0.9, 2400),
+    "chat": (40, 0.8, 1200),
+    "email": (5 * 3600, 0.9, 72 * 3600),
+    "social": (50 * 60, 1.0, 48 * 3600),
+    "in_person": (180, 0.6, 1800),
+}
+DURATION = {
+    "phone": (8 * 60, 0.5),
+    "chat": (12 * 60, 0.5),
+    "email": (20 * 3600, 0.8),
+    "social": (2 * 3600, 0.9),
+    "in_person": (15 * 60, 0.4),
+}
 
 
 def generate_plan(
@@ -94,15 +119,24 @@ def generate_plan(
     customer_plans = _customers(rng, timeline, customers)
     orders = _orders(rng, timeline, customer_plans)
     interactions = _interactions(
-        rng, timeline, customer_plans, orders, count=_interaction_count(customers, responses))
+        rng, timeline, customer_plans, orders, count=_interaction_count(customers, responses)
+    )
     response_plans = survey_responses.generate(
-        rng, timeline, customer_plans, orders, interactions, count=responses)
+        rng, timeline, customer_plans, orders, interactions, count=responses
+    )
     feedback = survey_responses.comment_items(response_plans) + voices.generate(
-        rng, timeline, customer_plans, orders, interactions)
+        rng, timeline, customer_plans, orders, interactions
+    )
     return DemoPlan(
-        anchor=anchor, people=PEOPLE, teams=TEAMS, customers=customer_plans, orders=orders,
-        interactions=interactions, surveys=survey_responses.survey_plans(timeline),
-        responses=response_plans, feedback=feedback,
+        anchor=anchor,
+        people=PEOPLE,
+        teams=TEAMS,
+        customers=customer_plans,
+        orders=orders,
+        interactions=interactions,
+        surveys=survey_responses.survey_plans(timeline),
+        responses=response_plans,
+        feedback=feedback,
     )
 
 
@@ -154,7 +188,8 @@ def _name(rng: random.Random, country: Country) -> tuple[str, str]:
         separator = " " if country.language == "ja" else ""
         return f"{family}{separator}{given}", f"{given_latin}.{family_latin}"
     western_given, western_family = EUROPEAN_NAMES.get(
-        country.code, (ENGLISH_GIVEN, ENGLISH_FAMILY))
+        country.code, (ENGLISH_GIVEN, ENGLISH_FAMILY)
+    )
     first, last = rng.choice(western_given), rng.choice(western_family)
     return f"{first} {last}", _ascii_handle(f"{first}.{last}")
 
@@ -193,8 +228,10 @@ def _orders(
     # Order numbers go up with time, as in a real shop. (Sorting on timestamps: comparing
     # datetimes in different time zones is several times slower.)
     drafts.sort(key=lambda order: order.ordered_at.timestamp())
-    return tuple(replace(order, external_id=f"SO-{number:06d}")
-                 for number, order in enumerate(drafts, start=240001))
+    return tuple(
+        replace(order, external_id=f"SO-{number:06d}")
+        for number, order in enumerate(drafts, start=240001)
+    )
 
 
 def _order(rng: random.Random, timeline: Timeline, index: int, customer: CustomerPlan) -> OrderPlan:
@@ -208,11 +245,15 @@ def _order(rng: random.Random, timeline: Timeline, index: int, customer: Custome
     late = rng.random() < _late_probability(product, carrier, days_ago)
     transit = _transit_days(rng, customer, product) + (rng.randint(5, 20) if late else 0)
     return OrderPlan(
-        customer=index, external_id="", product=product_index,
+        customer=index,
+        external_id="",
+        product=product_index,
         amount=_price(product.usd, currency, SEGMENT_DISCOUNT[customer.segment]),
-        currency=currency, ordered_at=ordered_at,
+        currency=currency,
+        ordered_at=ordered_at,
         delivered_at=ordered_at + dt.timedelta(days=transit, hours=rng.randint(-6, 6)),
-        late=late, carrier=carrier,
+        late=late,
+        carrier=carrier,
     )
 
 
@@ -253,8 +294,11 @@ def _price(usd: float, currency: str, discount: float) -> Decimal:
         shelf = Decimal(max(1, round(local / step)) * step - step // 10)
         net = (shelf * (1 - Decimal(str(discount)))).quantize(Decimal("1"))
         return net.quantize(Decimal("0.01"))
-    shelf = (Decimal(round(local / 10) * 10 - 1) if local >= 100
-             else Decimal(round(local)) - Decimal("0.01"))
+    shelf = (
+        Decimal(round(local / 10) * 10 - 1)
+        if local >= 100
+        else Decimal(round(local)) - Decimal("0.01")
+    )
     return (shelf * (1 - Decimal(str(discount)))).quantize(Decimal("0.01"))
 
 
@@ -262,8 +306,12 @@ def _price(usd: float, currency: str, discount: float) -> Decimal:
 
 
 def _interactions(
-    rng: random.Random, timeline: Timeline, customers: tuple[CustomerPlan, ...],
-    orders: tuple[OrderPlan, ...], *, count: int,
+    rng: random.Random,
+    timeline: Timeline,
+    customers: tuple[CustomerPlan, ...],
+    orders: tuple[OrderPlan, ...],
+    *,
+    count: int,
 ) -> tuple[InteractionPlan, ...]:
     orders_of: list[list[int]] = [[] for _ in customers]
     for index, order in enumerate(orders):
@@ -273,16 +321,23 @@ def _interactions(
     drafts = []
     for _ in range(count):
         customer = rng.choices(range(len(customers)), cum_weights=weights)[0]
-        drafts.append(_interaction(rng, timeline, customers[customer], customer, orders,
-                                   orders_of[customer]))
+        drafts.append(
+            _interaction(rng, timeline, customers[customer], customer, orders, orders_of[customer])
+        )
     drafts.sort(key=lambda interaction: interaction.started_at.timestamp())
-    return tuple(replace(interaction, external_id=f"T-{number:07d}")
-                 for number, interaction in enumerate(drafts, start=5000001))
+    return tuple(
+        replace(interaction, external_id=f"T-{number:07d}")
+        for number, interaction in enumerate(drafts, start=5000001)
+    )
 
 
 def _interaction(
-    rng: random.Random, timeline: Timeline, customer: CustomerPlan, index: int,
-    orders: tuple[OrderPlan, ...], order_indices: list[int],
+    rng: random.Random,
+    timeline: Timeline,
+    customer: CustomerPlan,
+    index: int,
+    orders: tuple[OrderPlan, ...],
+    order_indices: list[int],
 ) -> InteractionPlan:
     days_ago = timeline.pick_day(rng, SUPPORT_WEEKDAYS, incident_boost=0.4)
     order = _latest_order(orders, order_indices, timeline.date(days_ago))
@@ -293,24 +348,35 @@ def _interaction(
     started_at = timeline.local_time(rng, days_ago, customer.time_zone, hours)
     wait = _wait_seconds(rng, channel, days_ago, timeline)
     ended_at: dt.datetime | None = started_at + dt.timedelta(
-        seconds=wait + _duration_seconds(rng, channel))
+        seconds=wait + _duration_seconds(rng, channel)
+    )
     resolved = _first_contact_resolution(rng, channel, topic, agent)
     if ended_at is not None and ended_at >= timeline.horizon:
         ended_at, resolved = None, None  # still open when the data ends
     return InteractionPlan(
-        customer=index, external_id="", channel=channel, agent=agent, team=team,
-        started_at=started_at, ended_at=ended_at, wait_seconds=wait,
+        customer=index,
+        external_id="",
+        channel=channel,
+        agent=agent,
+        team=team,
+        started_at=started_at,
+        ended_at=ended_at,
+        wait_seconds=wait,
         resolved_on_first_contact=resolved,
         notes=_notes(customer, topic, resolved, orders[order] if order is not None else None),
-        topic=topic, order=order,
+        topic=topic,
+        order=order,
     )
 
 
 def _latest_order(orders: tuple[OrderPlan, ...], indices: list[int], day: dt.date) -> int | None:
     """The customer's latest order placed in the two months before `day`, the one a
     support contact is most likely about."""
-    earlier = [index for index in indices
-               if 0 < (day - orders[index].ordered_at.date()).days <= RECENT_ORDER_DAYS]
+    earlier = [
+        index
+        for index in indices
+        if 0 < (day - orders[index].ordered_at.date()).days <= RECENT_ORDER_DAYS
+    ]
     return earlier[-1] if earlier else None
 
 
@@ -324,8 +390,9 @@ def _topic(rng: random.Random, customer: CustomerPlan, days_ago: int, *, has_ord
     return topic
 
 
-def _assignee(rng: random.Random, customer: CustomerPlan, channel: str
-              ) -> tuple[str | None, str | None]:
+def _assignee(
+    rng: random.Random, customer: CustomerPlan, channel: str
+) -> tuple[str | None, str | None]:
     """(team, agent) for a contact; showroom visits are served by staff outside Clearloop."""
     if channel == "in_person":
         return None, None
@@ -348,8 +415,9 @@ def _duration_seconds(rng: random.Random, channel: str) -> int:
     return int(rng.lognormvariate(math.log(median), sigma))
 
 
-def _first_contact_resolution(rng: random.Random, channel: str, topic: str,
-                              agent: str | None) -> bool | None:
+def _first_contact_resolution(
+    rng: random.Random, channel: str, topic: str, agent: str | None
+) -> bool | None:
     if rng.random() < 0.06:
         return None  # not recorded
     skill = AGENTS[agent].skill if agent else 0.0
@@ -357,8 +425,9 @@ def _first_contact_resolution(rng: random.Random, channel: str, topic: str,
     return rng.random() < 0.74 + 0.25 * skill + TOPIC_FCR[topic] - slow_channel
 
 
-def _notes(customer: CustomerPlan, topic: str, resolved: bool | None,
-           order: OrderPlan | None) -> str:
+def _notes(
+    customer: CustomerPlan, topic: str, resolved: bool | None, order: OrderPlan | None
+) -> str:
     """The agent's note, in the APAC desk's language or in English."""
     language = "en" if desk(customer.language) == "west" else customer.language
     template = NOTES[language][topic][1 if resolved is False else 0]

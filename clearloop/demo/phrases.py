@@ -391,37 +391,84 @@ JA: Bank = {
 BANKS: dict[str, Bank] = {"en": EN, "zh-hans": ZH, "ja": JA}
 
 NEUTRAL = {
-    "en": ("It was okay.", "Nothing special, but no complaints either.", "It did the job.",
-           "Average experience overall.", "Fine, about what I expected."),
-    "zh-hans": ("还行吧。", "一般般，没什么特别的。", "中规中矩。", "总体还可以。",
-                "跟预期差不多。"),
-    "ja": ("普通です。", "可もなく不可もなくといったところです。", "特に問題はありませんでした。",
-           "まあまあでした。", "だいたい期待どおりでした。"),
+    "en": (
+        "It was okay.",
+        "Nothing special, but no complaints either.",
+        "It did the job.",
+        "Average experience overall.",
+        "Fine, about what I expected.",
+    ),
+    "zh-hans": (
+        "还行吧。",
+        "一般般，没什么特别的。",
+        "中规中矩。",
+        "总体还可以。",
+        "跟预期差不多。",
+    ),
+    "ja": (
+        "普通です。",
+        "可もなく不可もなくといったところです。",
+        "特に問題はありませんでした。",
+        "まあまあでした。",
+        "だいたい期待どおりでした。",
+    ),
 }
 PRAISE_CLOSERS = {
-    "en": ("Will definitely order again.", "Thank you!", "Highly recommend Lumen.",
-           "Very happy overall.", "Love it!"),
-    "zh-hans": ("下次还会再买。", "推荐给大家！", "总体很满意，谢谢！", "好评！",
-                "会推荐给朋友的。"),
-    "ja": ("また利用したいです。", "友人にもすすめたいと思います。", "大満足です！",
-           "ありがとうございました。"),
+    "en": (
+        "Will definitely order again.",
+        "Thank you!",
+        "Highly recommend Lumen.",
+        "Very happy overall.",
+        "Love it!",
+    ),
+    "zh-hans": (
+        "下次还会再买。",
+        "推荐给大家！",
+        "总体很满意，谢谢！",
+        "好评！",
+        "会推荐给朋友的。",
+    ),
+    "ja": (
+        "また利用したいです。",
+        "友人にもすすめたいと思います。",
+        "大満足です！",
+        "ありがとうございました。",
+    ),
 }
 COMPLAINT_CLOSERS = {
-    "en": ("Very disappointed.", "Please sort this out.", "Not sure I'll order again.",
-           "I expected better from Lumen."),
+    "en": (
+        "Very disappointed.",
+        "Please sort this out.",
+        "Not sure I'll order again.",
+        "I expected better from Lumen.",
+    ),
     "zh-hans": ("非常失望。", "希望尽快处理。", "以后不会再买了。", "体验很差。"),
-    "ja": ("とても残念です。", "早急に対応をお願いします。", "次回の利用は考えてしまいます。",
-           "改善を期待しています。"),
+    "ja": (
+        "とても残念です。",
+        "早急に対応をお願いします。",
+        "次回の利用は考えてしまいます。",
+        "改善を期待しています。",
+    ),
 }
 SUGGESTIONS = {
-    "en": ("It would be great to have an assembly service.",
-           "Please offer evening delivery slots.",
-           "A live chat at weekends would really help.",
-           "More colour options would be nice."),
-    "zh-hans": ("希望能提供上门安装服务。", "希望可以预约晚上送货。", "希望周末也有在线客服。",
-                "希望多出几种颜色。"),
-    "ja": ("組み立てサービスがあると助かります。", "夜間の配達時間帯を選べるようにしてほしいです。",
-           "週末もチャットで相談できると嬉しいです。", "色の種類を増やしてほしいです。"),
+    "en": (
+        "It would be great to have an assembly service.",
+        "Please offer evening delivery slots.",
+        "A live chat at weekends would really help.",
+        "More colour options would be nice.",
+    ),
+    "zh-hans": (
+        "希望能提供上门安装服务。",
+        "希望可以预约晚上送货。",
+        "希望周末也有在线客服。",
+        "希望多出几种颜色。",
+    ),
+    "ja": (
+        "組み立てサービスがあると助かります。",
+        "夜間の配達時間帯を選べるようにしてほしいです。",
+        "週末もチャットで相談できると嬉しいです。",
+        "色の種類を増やしてほしいです。",
+    ),
 }
 
 
@@ -439,8 +486,13 @@ class Context:
 
 def _clause(rng: random.Random, context: Context, aspect: str, polarity: str) -> str:
     template = rng.choice(BANKS[context.language][aspect][polarity])
-    return template.format(product=context.product, agent=context.agent, days=context.days,
-                           minutes=context.minutes, hours=context.hours)
+    return template.format(
+        product=context.product,
+        agent=context.agent,
+        days=context.days,
+        minutes=context.minutes,
+        hours=context.hours,
+    )
 
 
 def _capitalized(text: str) -> str:
@@ -450,8 +502,7 @@ def _capitalized(text: str) -> str:
 def _sentence(language: str, clauses: Sequence[str], rng: random.Random) -> str:
     """One or two clauses of the same polarity, as written in `language`."""
     if language == "en":
-        if len(clauses) == 2 and not any("," in clause or " and " in clause
-                                         for clause in clauses):
+        if len(clauses) == 2 and not any("," in clause or " and " in clause for clause in clauses):
             return _capitalized(" and ".join(clauses)) + "."
         return " ".join(_capitalized(clause) + "." for clause in clauses)
     if language == "zh-hans":

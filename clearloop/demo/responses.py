@@ -63,14 +63,30 @@ NPS_SECOND_VERSION_DAYS_AGO = 75  # added the website/app row and the contact qu
 CSAT_CUTS = (-1.8, -1.15, -0.5, 0.3)  # latent satisfaction -> 1..5
 CES_CUTS = (-1.8, -1.3, -0.8, -0.3, 0.25, 0.9)  # latent ease -> 1..7
 COMMENT_PROBABILITY = {"positive": 0.46, "neutral": 0.4, "negative": 0.72}
-ROW_ASPECT = {"product_quality": "product", "delivery": "delivery", "price": "price",
-              "staff": "staff", "website_app": "website"}
+ROW_ASPECT = {
+    "product_quality": "product",
+    "delivery": "delivery",
+    "price": "price",
+    "staff": "staff",
+    "website_app": "website",
+}
 # How much each attribute moves the likelihood to recommend.
-NPS_WEIGHTS = {"product_quality": 0.42, "delivery": 0.3, "staff": 0.2, "price": 0.14,
-               "website_app": 0.1}
-TOPIC_MOOD = {"where_is_my_order": -0.15, "damaged_item": -0.35, "return_refund": -0.1,
-              "product_question": 0.2, "assembly_help": -0.05, "billing": -0.1,
-              "account_app": 0.0}
+NPS_WEIGHTS = {
+    "product_quality": 0.42,
+    "delivery": 0.3,
+    "staff": 0.2,
+    "price": 0.14,
+    "website_app": 0.1,
+}
+TOPIC_MOOD = {
+    "where_is_my_order": -0.15,
+    "damaged_item": -0.35,
+    "return_refund": -0.1,
+    "product_question": 0.2,
+    "assembly_help": -0.05,
+    "billing": -0.1,
+    "account_app": 0.0,
+}
 GENERIC_THING = {"en": "order", "zh-hans": "商品", "ja": "商品"}
 
 
@@ -81,17 +97,46 @@ def survey_plans(timeline: Timeline) -> tuple[SurveyPlan, ...]:
     first = _published(timeline, FIRST_VERSION_DAYS_AGO)
     second = _published(timeline, NPS_SECOND_VERSION_DAYS_AGO)
     return (
-        SurveyPlan("csat", "Post-support CSAT", "live", LANGUAGES,
-                   (VersionPlan(1, first, _csat_questions()),)),
-        SurveyPlan("nps", "Relationship NPS", "live", LANGUAGES,
-                   (VersionPlan(1, first, _nps_questions(second_version=False)),
-                    VersionPlan(2, second, _nps_questions(second_version=True)))),
-        SurveyPlan("delivery", "Delivery experience", "live", LANGUAGES,
-                   (VersionPlan(1, first, _delivery_questions()),)),
-        SurveyPlan("showroom", "Showroom visit", "draft", LANGUAGES,
-                   (VersionPlan(1, None, (
-                       QuestionPlan("visit_csat", "csat", True, SHOWROOM_QUESTION, CSAT_LABELS),
-                       QuestionPlan("comment", "text", False, COMMENT_REASON, {}))),)),
+        SurveyPlan(
+            "csat",
+            "Post-support CSAT",
+            "live",
+            LANGUAGES,
+            (VersionPlan(1, first, _csat_questions()),),
+        ),
+        SurveyPlan(
+            "nps",
+            "Relationship NPS",
+            "live",
+            LANGUAGES,
+            (
+                VersionPlan(1, first, _nps_questions(second_version=False)),
+                VersionPlan(2, second, _nps_questions(second_version=True)),
+            ),
+        ),
+        SurveyPlan(
+            "delivery",
+            "Delivery experience",
+            "live",
+            LANGUAGES,
+            (VersionPlan(1, first, _delivery_questions()),),
+        ),
+        SurveyPlan(
+            "showroom",
+            "Showroom visit",
+            "draft",
+            LANGUAGES,
+            (
+                VersionPlan(
+                    1,
+                    None,
+                    (
+                        QuestionPlan("visit_csat", "csat", True, SHOWROOM_QUESTION, CSAT_LABELS),
+                        QuestionPlan("comment", "text", False, COMMENT_REASON, {}),
+                    ),
+                ),
+            ),
+        ),
     )
 
 
@@ -109,26 +154,35 @@ def _csat_questions() -> tuple[QuestionPlan, ...]:
 
 def _nps_questions(*, second_version: bool) -> tuple[QuestionPlan, ...]:
     rows = ATTRIBUTE_ROWS if second_version else ATTRIBUTE_ROWS[:4]
-    matrix = {"rows": [{"key": key, "texts": texts} for key, texts in rows],
-              "scale": ATTRIBUTE_SCALE}
+    matrix = {
+        "rows": [{"key": key, "texts": texts} for key, texts in rows],
+        "scale": ATTRIBUTE_SCALE,
+    }
     questions: tuple[QuestionPlan, ...] = (
         QuestionPlan("nps", "nps", True, NPS_QUESTION, NPS_LABELS),
         QuestionPlan("attributes", "matrix", True, ATTRIBUTES_QUESTION, matrix),
         QuestionPlan("comment", "text", False, NPS_COMMENT, {}),
     )
     if second_version:
-        questions += (QuestionPlan("contact_ok", "contact_permission", False,
-                                   CONTACT_QUESTION, {}),)
+        questions += (
+            QuestionPlan("contact_ok", "contact_permission", False, CONTACT_QUESTION, {}),
+        )
     return questions
 
 
 def _delivery_questions() -> tuple[QuestionPlan, ...]:
     return (
         QuestionPlan("delivery_csat", "csat", True, DELIVERY_QUESTION, CSAT_LABELS),
-        QuestionPlan("on_time", "single_choice", True, ON_TIME_QUESTION,
-                     {"choices": list(ON_TIME_CHOICES)}),
-        QuestionPlan("improve", "multiple_choice", False, IMPROVE_QUESTION,
-                     {"choices": list(IMPROVE_CHOICES)}),
+        QuestionPlan(
+            "on_time", "single_choice", True, ON_TIME_QUESTION, {"choices": list(ON_TIME_CHOICES)}
+        ),
+        QuestionPlan(
+            "improve",
+            "multiple_choice",
+            False,
+            IMPROVE_QUESTION,
+            {"choices": list(IMPROVE_CHOICES)},
+        ),
         QuestionPlan("comment", "text", False, DELIVERY_COMMENT, {}),
     )
 
@@ -137,8 +191,13 @@ def _delivery_questions() -> tuple[QuestionPlan, ...]:
 
 
 def generate(
-    rng: random.Random, timeline: Timeline, customers: tuple[CustomerPlan, ...],
-    orders: tuple[OrderPlan, ...], interactions: tuple[InteractionPlan, ...], *, count: int,
+    rng: random.Random,
+    timeline: Timeline,
+    customers: tuple[CustomerPlan, ...],
+    orders: tuple[OrderPlan, ...],
+    interactions: tuple[InteractionPlan, ...],
+    *,
+    count: int,
 ) -> tuple[ResponsePlan, ...]:
     """`count` responses: half after support contacts, a fifth after deliveries, the rest
     (and any shortfall of contacts or deliveries) to the relationship survey."""
@@ -148,15 +207,22 @@ def generate(
     delivery_count = min(round(count * SHARES["delivery"]), len(deliveries))
     latest_order = _latest_order_of(customers, orders)
     drafts = [
-        *(_csat(rng, timeline, customers, orders, interactions, index)
-          for index in rng.sample(contacts, csat_count)),
-        *(_delivery(rng, timeline, customers, orders, index)
-          for index in rng.sample(deliveries, delivery_count)),
-        *(_nps(rng, timeline, customers, orders, latest_order, rng.randrange(len(customers)))
-          for _ in range(count - csat_count - delivery_count)),
+        *(
+            _csat(rng, timeline, customers, orders, interactions, index)
+            for index in rng.sample(contacts, csat_count)
+        ),
+        *(
+            _delivery(rng, timeline, customers, orders, index)
+            for index in rng.sample(deliveries, delivery_count)
+        ),
+        *(
+            _nps(rng, timeline, customers, orders, latest_order, rng.randrange(len(customers)))
+            for _ in range(count - csat_count - delivery_count)
+        ),
     ]
-    drafts = [_abandoned(rng, draft) if rng.random() < ABANDONED_SHARE else draft
-              for draft in drafts]
+    drafts = [
+        _abandoned(rng, draft) if rng.random() < ABANDONED_SHARE else draft for draft in drafts
+    ]
     drafts.sort(key=lambda response: response.started_at.timestamp())
     return tuple(drafts)
 
@@ -164,20 +230,30 @@ def generate(
 def comment_items(responses: tuple[ResponsePlan, ...]) -> tuple[FeedbackPlan, ...]:
     """Every survey comment is also a feedback item, linked to its response."""
     return tuple(
-        FeedbackPlan(source="survey_comment", customer=response.customer, response=index,
-                     language=response.language, text=response.comment, rating=None,
-                     occurred_at=response.completed_at or response.started_at, external_id="",
-                     metadata={"survey": response.survey, "question": "comment"})
-        for index, response in enumerate(responses) if response.comment
+        FeedbackPlan(
+            source="survey_comment",
+            customer=response.customer,
+            response=index,
+            language=response.language,
+            text=response.comment,
+            rating=None,
+            occurred_at=response.completed_at or response.started_at,
+            external_id="",
+            metadata={"survey": response.survey, "question": "comment"},
+        )
+        for index, response in enumerate(responses)
+        if response.comment
     )
 
 
-def _surveyed_contacts(interactions: tuple[InteractionPlan, ...], timeline: Timeline
-                       ) -> list[int]:
+def _surveyed_contacts(interactions: tuple[InteractionPlan, ...], timeline: Timeline) -> list[int]:
     """Closed contacts with an agent, early enough for the survey to come back in time."""
     cutoff = timeline.horizon - dt.timedelta(days=2)
-    return [index for index, interaction in enumerate(interactions)
-            if interaction.agent and interaction.ended_at and interaction.ended_at < cutoff]
+    return [
+        index
+        for index, interaction in enumerate(interactions)
+        if interaction.agent and interaction.ended_at and interaction.ended_at < cutoff
+    ]
 
 
 def _surveyed_deliveries(orders: tuple[OrderPlan, ...], timeline: Timeline) -> list[int]:
@@ -186,8 +262,9 @@ def _surveyed_deliveries(orders: tuple[OrderPlan, ...], timeline: Timeline) -> l
     return [index for index, order in enumerate(orders) if start < order.delivered_at < cutoff]
 
 
-def _latest_order_of(customers: tuple[CustomerPlan, ...], orders: tuple[OrderPlan, ...]
-                     ) -> list[int | None]:
+def _latest_order_of(
+    customers: tuple[CustomerPlan, ...], orders: tuple[OrderPlan, ...]
+) -> list[int | None]:
     latest: list[int | None] = [None] * len(customers)
     for index, order in enumerate(orders):  # orders are in date order
         latest[order.customer] = index
@@ -213,8 +290,9 @@ def _sentiment(score: int, *, low: int, high: int) -> str:
     return "negative" if score <= low else "positive" if score >= high else "neutral"
 
 
-def _say(rng: random.Random, context: Context, sentiment: str,
-         praise: list[str], complaints: list[str]) -> str:
+def _say(
+    rng: random.Random, context: Context, sentiment: str, praise: list[str], complaints: list[str]
+) -> str:
     """A comment, or nothing: unhappy respondents write more often."""
     if rng.random() >= COMMENT_PROBABILITY[sentiment]:
         return ""
@@ -234,8 +312,12 @@ def _completed(rng: random.Random, started_at: dt.datetime, median_seconds: int)
 
 
 def _csat(
-    rng: random.Random, timeline: Timeline, customers: tuple[CustomerPlan, ...],
-    orders: tuple[OrderPlan, ...], interactions: tuple[InteractionPlan, ...], index: int,
+    rng: random.Random,
+    timeline: Timeline,
+    customers: tuple[CustomerPlan, ...],
+    orders: tuple[OrderPlan, ...],
+    interactions: tuple[InteractionPlan, ...],
+    index: int,
 ) -> ResponsePlan:
     interaction = interactions[index]
     customer = customers[interaction.customer]
@@ -244,20 +326,35 @@ def _csat(
     agent = AGENTS[interaction.agent]
     resolved = {True: 1.0, False: -1.0, None: 0.0}[interaction.resolved_on_first_contact]
     slowness = _slowness(interaction)
-    latent = _styled(customer.language, 0.45 * customer.mood + agent.skill + 0.75 * resolved
-                     - 0.6 * slowness + TOPIC_MOOD[interaction.topic]
-                     + improvement(timeline.days_ago(started_at)) + rng.gauss(0, 0.55))
+    latent = _styled(
+        customer.language,
+        0.45 * customer.mood
+        + agent.skill
+        + 0.75 * resolved
+        - 0.6 * slowness
+        + TOPIC_MOOD[interaction.topic]
+        + improvement(timeline.days_ago(started_at))
+        + rng.gauss(0, 0.55),
+    )
     csat = _scale(latent, CSAT_CUTS)
     ces = _scale(0.55 * latent + 0.5 * resolved - 0.4 * slowness + rng.gauss(0, 0.6), CES_CUTS)
-    text = _say(rng, _support_context(rng, customer, interaction, orders),
-                _sentiment(csat, low=2, high=4), *_support_aspects(rng, interaction, slowness))
+    text = _say(
+        rng,
+        _support_context(rng, customer, interaction, orders),
+        _sentiment(csat, low=2, high=4),
+        *_support_aspects(rng, interaction, slowness),
+    )
     return ResponsePlan(
-        survey="csat", version=1, customer=interaction.customer, interaction=index,
-        channel=_support_channel(rng, interaction.channel), language=customer.language,
+        survey="csat",
+        version=1,
+        customer=interaction.customer,
+        interaction=index,
+        channel=_support_channel(rng, interaction.channel),
+        language=customer.language,
         hidden_fields={"ticket": interaction.external_id, "team": interaction.team or ""},
-        started_at=started_at, completed_at=_completed(rng, started_at, 70),
-        answers=_answers(AnswerPlan("csat", number=csat), AnswerPlan("ces", number=ces),
-                         text=text),
+        started_at=started_at,
+        completed_at=_completed(rng, started_at, 70),
+        answers=_answers(AnswerPlan("csat", number=csat), AnswerPlan("ces", number=ces), text=text),
         comment=text,
     )
 
@@ -269,8 +366,9 @@ def _slowness(interaction: InteractionPlan) -> float:
     return min(1.5, max(0.0, (ratio - 0.5) / 2))
 
 
-def _support_aspects(rng: random.Random, interaction: InteractionPlan, slowness: float
-                     ) -> tuple[list[str], list[str]]:
+def _support_aspects(
+    rng: random.Random, interaction: InteractionPlan, slowness: float
+) -> tuple[list[str], list[str]]:
     praise: list[str] = []
     complaints: list[str] = []
     if interaction.resolved_on_first_contact is not None:
@@ -291,17 +389,32 @@ def _support_aspects(rng: random.Random, interaction: InteractionPlan, slowness:
     return praise or ["staff"], complaints or ["resolution"]
 
 
-def _support_context(rng: random.Random, customer: CustomerPlan, interaction: InteractionPlan,
-                     orders: tuple[OrderPlan, ...]) -> Context:
+def _support_context(
+    rng: random.Random,
+    customer: CustomerPlan,
+    interaction: InteractionPlan,
+    orders: tuple[OrderPlan, ...],
+) -> Context:
     language = customer.language
     assert interaction.agent is not None
-    agent = (AGENTS[interaction.agent].named_in(language) if rng.random() < 0.6
-             else UNNAMED_AGENT[language])
-    product = (PRODUCTS[orders[interaction.order].product].noun(language)
-               if interaction.order is not None else GENERIC_THING[language])
-    return Context(language=language, product=product, agent=agent,
-                   days=rng.randint(10, 30), minutes=max(5, interaction.wait_seconds // 60),
-                   hours=max(2, interaction.wait_seconds // 3600))
+    agent = (
+        AGENTS[interaction.agent].named_in(language)
+        if rng.random() < 0.6
+        else UNNAMED_AGENT[language]
+    )
+    product = (
+        PRODUCTS[orders[interaction.order].product].noun(language)
+        if interaction.order is not None
+        else GENERIC_THING[language]
+    )
+    return Context(
+        language=language,
+        product=product,
+        agent=agent,
+        days=rng.randint(10, 30),
+        minutes=max(5, interaction.wait_seconds // 60),
+        hours=max(2, interaction.wait_seconds // 3600),
+    )
 
 
 def _support_channel(rng: random.Random, contact_channel: str) -> str:
@@ -314,8 +427,12 @@ def _support_channel(rng: random.Random, contact_channel: str) -> str:
 
 
 def _nps(
-    rng: random.Random, timeline: Timeline, customers: tuple[CustomerPlan, ...],
-    orders: tuple[OrderPlan, ...], latest_order: list[int | None], index: int,
+    rng: random.Random,
+    timeline: Timeline,
+    customers: tuple[CustomerPlan, ...],
+    orders: tuple[OrderPlan, ...],
+    latest_order: list[int | None],
+    index: int,
 ) -> ResponsePlan:
     customer = customers[index]
     days_ago = timeline.pick_day(rng, SURVEY_WEEKDAYS)
@@ -324,27 +441,39 @@ def _nps(
     mood = customer.mood + improvement(days_ago) + rng.gauss(0, 0.5)
     latents = _attribute_latents(rng, customer, mood, days_ago)
     rows = [key for key, _ in ATTRIBUTE_ROWS][: 5 if version == 2 else 4]
-    ratings = {row: _rating(customer.language, latents[row]) for row in rows
-               if rng.random() >= {"staff": 0.2, "website_app": 0.1}.get(row, 0.0)}
+    ratings = {
+        row: _rating(customer.language, latents[row])
+        for row in rows
+        if rng.random() >= {"staff": 0.2, "website_app": 0.1}.get(row, 0.0)
+    }
     score = _nps_score(rng, customer.language, latents, mood)
     order = latest_order[index]
-    text = _say(rng, _nps_context(rng, customer, orders, order), _sentiment(score, low=6, high=9),
-                *_rated_aspects(rng, ratings, score))
+    text = _say(
+        rng,
+        _nps_context(rng, customer, orders, order),
+        _sentiment(score, low=6, high=9),
+        *_rated_aspects(rng, ratings, score),
+    )
     matrix = [AnswerPlan("attributes", row=row, number=rating) for row, rating in ratings.items()]
     contact = _contact_permission(rng, score) if version == 2 else None
     return ResponsePlan(
-        survey="nps", version=version, customer=index, interaction=None,
+        survey="nps",
+        version=version,
+        customer=index,
+        interaction=None,
         channel=rng.choices(("email", "link", "api"), weights=(75, 15, 10))[0],
         language=customer.language,
         hidden_fields={"segment": customer.segment, "source": "crm-quarterly"},
-        started_at=started_at, completed_at=_completed(rng, started_at, 150),
+        started_at=started_at,
+        completed_at=_completed(rng, started_at, 150),
         answers=_answers(AnswerPlan("nps", number=score), *matrix, contact, text=text),
         comment=text,
     )
 
 
-def _attribute_latents(rng: random.Random, customer: CustomerPlan, mood: float,
-                       days_ago: int) -> dict[str, float]:
+def _attribute_latents(
+    rng: random.Random, customer: CustomerPlan, mood: float, days_ago: int
+) -> dict[str, float]:
     delivery_hit = 0.0
     if desk(customer.language) == "west" and rng.random() < 0.6:
         delivery_hit = 1.4 * carrier_incident(days_ago)
@@ -352,8 +481,10 @@ def _attribute_latents(rng: random.Random, customer: CustomerPlan, mood: float,
     return {
         "product_quality": 0.7 * mood + rng.gauss(0, 0.7) + 0.15,
         "delivery": 0.5 * mood + rng.gauss(0, 0.8) - delivery_hit,
-        "price": 0.4 * mood + rng.gauss(0, 0.8) - 0.2 + (0.3 if customer.segment == "Trade"
-                                                         else 0.0),
+        "price": 0.4 * mood
+        + rng.gauss(0, 0.8)
+        - 0.2
+        + (0.3 if customer.segment == "Trade" else 0.0),
         "staff": 0.5 * mood + rng.gauss(0, 0.7) + 0.2,
         "website_app": 0.4 * mood + rng.gauss(0, 0.8) + website_bias,
     }
@@ -363,15 +494,15 @@ def _rating(language: str, latent: float) -> int:
     return min(5, max(1, round(3.6 + 1.05 * _styled(language, latent))))
 
 
-def _nps_score(rng: random.Random, language: str, latents: dict[str, float],
-               mood: float) -> int:
+def _nps_score(rng: random.Random, language: str, latents: dict[str, float], mood: float) -> int:
     drivers = sum(weight * latents[row] for row, weight in NPS_WEIGHTS.items())
     latent = _styled(language, drivers + 0.3 * mood + rng.gauss(0, 0.45))
     return min(10, max(0, round(7.75 + 1.8 * latent)))
 
 
-def _rated_aspects(rng: random.Random, ratings: dict[str, int], score: int
-                   ) -> tuple[list[str], list[str]]:
+def _rated_aspects(
+    rng: random.Random, ratings: dict[str, int], score: int
+) -> tuple[list[str], list[str]]:
     """Praise the best-rated attributes and complain about the worst, as people do."""
     order = sorted(ratings, key=lambda row: (ratings[row], rng.random()))
     good_enough = 4 if score >= 9 else 5
@@ -381,13 +512,18 @@ def _rated_aspects(rng: random.Random, ratings: dict[str, int], score: int
     return praise or ["product"], complaints or ["price"]
 
 
-def _nps_context(rng: random.Random, customer: CustomerPlan, orders: tuple[OrderPlan, ...],
-                 order: int | None) -> Context:
+def _nps_context(
+    rng: random.Random, customer: CustomerPlan, orders: tuple[OrderPlan, ...], order: int | None
+) -> Context:
     language = customer.language
-    product = (PRODUCTS[orders[order].product].noun(language) if order is not None
-               else GENERIC_THING[language])
-    return Context(language=language, product=product, agent=UNNAMED_AGENT[language],
-                   days=rng.randint(14, 35))
+    product = (
+        PRODUCTS[orders[order].product].noun(language)
+        if order is not None
+        else GENERIC_THING[language]
+    )
+    return Context(
+        language=language, product=product, agent=UNNAMED_AGENT[language], days=rng.randint(14, 35)
+    )
 
 
 def _contact_permission(rng: random.Random, score: int) -> AnswerPlan | None:
@@ -400,8 +536,13 @@ def _contact_permission(rng: random.Random, score: int) -> AnswerPlan | None:
 # --- Delivery experience -------------------------------------------------------------
 
 
-def _delivery(rng: random.Random, timeline: Timeline, customers: tuple[CustomerPlan, ...],
-              orders: tuple[OrderPlan, ...], index: int) -> ResponsePlan:
+def _delivery(
+    rng: random.Random,
+    timeline: Timeline,
+    customers: tuple[CustomerPlan, ...],
+    orders: tuple[OrderPlan, ...],
+    index: int,
+) -> ResponsePlan:
     order = orders[index]
     customer = customers[order.customer]
     product = PRODUCTS[order.product]
@@ -413,31 +554,48 @@ def _delivery(rng: random.Random, timeline: Timeline, customers: tuple[CustomerP
     turmoil = 0.3 * carrier_incident(timeline.days_ago(order.ordered_at))
     if desk(customer.language) != "west":
         turmoil = 0.0
-    latent = _styled(customer.language, 0.5 * customer.mood + rng.gauss(0, 0.6) - turmoil
-                     + {"late": -1.5, "partial": -1.0, "on_time": 0.35}[arrival]
-                     - 0.6 * bad_packaging - 0.4 * bad_assembly)
+    latent = _styled(
+        customer.language,
+        0.5 * customer.mood
+        + rng.gauss(0, 0.6)
+        - turmoil
+        + {"late": -1.5, "partial": -1.0, "on_time": 0.35}[arrival]
+        - 0.6 * bad_packaging
+        - 0.4 * bad_assembly,
+    )
     rating = _scale(latent, CSAT_CUTS)
-    praise, complaints = _delivery_aspects(rng, arrival, bad_packaging, bad_assembly,
-                                           product.bulky)
-    context = Context(language=customer.language, product=product.noun(customer.language),
-                      agent=UNNAMED_AGENT[customer.language],
-                      days=(order.delivered_at - order.ordered_at).days)
+    praise, complaints = _delivery_aspects(rng, arrival, bad_packaging, bad_assembly, product.bulky)
+    context = Context(
+        language=customer.language,
+        product=product.noun(customer.language),
+        agent=UNNAMED_AGENT[customer.language],
+        days=(order.delivered_at - order.ordered_at).days,
+    )
     text = _say(rng, context, _sentiment(rating, low=2, high=4), praise, complaints)
     wishes = _improvements(rng, arrival, bad_packaging, bad_assembly, product.bulky)
     return ResponsePlan(
-        survey="delivery", version=1, customer=order.customer, interaction=None,
-        channel="qr" if rng.random() < 0.4 else "email", language=customer.language,
+        survey="delivery",
+        version=1,
+        customer=order.customer,
+        interaction=None,
+        channel="qr" if rng.random() < 0.4 else "email",
+        language=customer.language,
         hidden_fields={"order": order.external_id, "carrier": order.carrier},
-        started_at=started_at, completed_at=_completed(rng, started_at, 80),
-        answers=_answers(AnswerPlan("delivery_csat", number=rating),
-                         AnswerPlan("on_time", choices=(arrival,)),
-                         AnswerPlan("improve", choices=wishes) if wishes else None, text=text),
+        started_at=started_at,
+        completed_at=_completed(rng, started_at, 80),
+        answers=_answers(
+            AnswerPlan("delivery_csat", number=rating),
+            AnswerPlan("on_time", choices=(arrival,)),
+            AnswerPlan("improve", choices=wishes) if wishes else None,
+            text=text,
+        ),
         comment=text,
     )
 
 
-def _delivery_aspects(rng: random.Random, arrival: str, bad_packaging: bool,
-                      bad_assembly: bool, bulky: bool) -> tuple[list[str], list[str]]:
+def _delivery_aspects(
+    rng: random.Random, arrival: str, bad_packaging: bool, bad_assembly: bool, bulky: bool
+) -> tuple[list[str], list[str]]:
     praise = ["delivery"] if arrival == "on_time" else []
     complaints = [] if arrival == "on_time" else ["delivery"]
     (complaints if bad_packaging else praise).append("packaging")
@@ -447,12 +605,20 @@ def _delivery_aspects(rng: random.Random, arrival: str, bad_packaging: bool,
     return praise or ["packaging"], complaints or ["delivery"]
 
 
-def _improvements(rng: random.Random, arrival: str, bad_packaging: bool, bad_assembly: bool,
-                  bulky: bool) -> tuple[str, ...]:
+def _improvements(
+    rng: random.Random, arrival: str, bad_packaging: bool, bad_assembly: bool, bulky: bool
+) -> tuple[str, ...]:
     late, partial = arrival == "late", arrival == "partial"
-    chances = {"speed": 0.8 if late else 0.1, "tracking": 0.6 if late or partial else 0.08,
-               "packaging": 0.9 if bad_packaging else 0.04, "courier": 0.05,
-               "scheduling": 0.3 if bulky else 0.1,
-               "assembly": 0.8 if bad_assembly else 0.15 if bulky else 0.0}
-    return tuple(str(choice["key"]) for choice in IMPROVE_CHOICES
-                 if rng.random() < chances[str(choice["key"])])
+    chances = {
+        "speed": 0.8 if late else 0.1,
+        "tracking": 0.6 if late or partial else 0.08,
+        "packaging": 0.9 if bad_packaging else 0.04,
+        "courier": 0.05,
+        "scheduling": 0.3 if bulky else 0.1,
+        "assembly": 0.8 if bad_assembly else 0.15 if bulky else 0.0,
+    }
+    return tuple(
+        str(choice["key"])
+        for choice in IMPROVE_CHOICES
+        if rng.random() < chances[str(choice["key"])]
+    )

@@ -45,7 +45,8 @@ VersionKey = tuple[str, int]  # (survey key, version number)
 def demo_organization() -> Organization | None:
     """The demo organization: the one with the demo's name that the demo owner owns."""
     return Organization.objects.filter(
-        name=ORGANIZATION_NAME, memberships__user__email=OWNER.email,
+        name=ORGANIZATION_NAME,
+        memberships__user__email=OWNER.email,
         memberships__role=Role.OWNER,
     ).first()
 
@@ -60,8 +61,12 @@ def demo_logins() -> tuple[Person, ...]:
 
 @transaction.atomic
 def demo_seed(
-    *, seed: int = 7, customers: int = 600, responses: int = 3000,
-    anchor: dt.date | None = None, reset: bool = False,
+    *,
+    seed: int = 7,
+    customers: int = 600,
+    responses: int = 3000,
+    anchor: dt.date | None = None,
+    reset: bool = False,
 ) -> Organization:
     """Create the demo organization; with `reset`, delete the existing one first.
 
@@ -73,11 +78,11 @@ def demo_seed(
     if reset:
         demo_delete()
     elif demo_organization() is not None:
-        raise Conflict("The demo organization already exists. "
-                       "Run `manage.py seed_demo --reset` to rebuild it.")
+        raise Conflict(
+            "The demo organization already exists. Run `manage.py seed_demo --reset` to rebuild it."
+        )
     anchor = anchor or timezone.localdate(timezone=ZoneInfo(ORGANIZATION_TIME_ZONE))
-    return _write(generate_plan(seed=seed, customers=customers, responses=responses,
-                                anchor=anchor))
+    return _write(generate_plan(seed=seed, customers=customers, responses=responses, anchor=anchor))
 
 
 @transaction.atomic
@@ -95,7 +100,15 @@ def demo_delete() -> bool:
 # Children before parents, so each delete is one query (the ORM's cascade would load
 # every row into memory first; measured: 6.6 s instead of well under one).
 BULK_MODELS: tuple[type[models.Model], ...] = (
-    FeedbackItem, Answer, Response, Question, SurveyVersion, Survey, Interaction, Order, Customer,
+    FeedbackItem,
+    Answer,
+    Response,
+    Question,
+    SurveyVersion,
+    Survey,
+    Interaction,
+    Order,
+    Customer,
 )
 
 
@@ -131,12 +144,14 @@ def _pk(rows: Sequence[models.Model], index: int | None) -> int | None:
 def _write(plan: DemoPlan) -> Organization:
     users = _people(plan.people)
     organization = organization_create(
-        name=ORGANIZATION_NAME, owner=users[OWNER.local_part], default_language="en",
-        time_zone=ORGANIZATION_TIME_ZONE)
+        name=ORGANIZATION_NAME,
+        owner=users[OWNER.local_part],
+        default_language="en",
+        time_zone=ORGANIZATION_TIME_ZONE,
+    )
     for person in plan.people:
         if person != OWNER:
-            member_add(organization=organization, user=users[person.local_part],
-                       role=person.role)
+            member_add(organization=organization, user=users[person.local_part], role=person.role)
     teams = _teams(organization, plan.teams, users)
     customers = _customers(organization, plan)
     interactions = _interactions(organization, plan, customers, users, teams)
@@ -151,25 +166,29 @@ def _people(people: Sequence[Person]) -> dict[str, User]:
     # One hash for everyone: hashing is slow on purpose (about 0.3 s each with Argon2),
     # and every demo login shares the one published demo password anyway.
     password = make_password(settings.CLEARLOOP_DEMO_PASSWORD)
-    existing = {user.email: user
-                for user in User.objects.filter(email__in=[p.email for p in people])}
+    existing = {
+        user.email: user for user in User.objects.filter(email__in=[p.email for p in people])
+    }
     users = {}
     for person in people:
         user = existing.get(person.email) or User(email=person.email)
         user.full_name, user.language, user.time_zone = (
-            person.full_name, person.language, person.time_zone)
+            person.full_name,
+            person.language,
+            person.time_zone,
+        )
         user.password = password
         user.save()
         users[person.local_part] = user
     return users
 
 
-def _teams(organization: Organization, specs: Sequence[TeamSpec],
-           users: dict[str, User]) -> dict[str, Team]:
+def _teams(
+    organization: Organization, specs: Sequence[TeamSpec], users: dict[str, User]
+) -> dict[str, Team]:
     teams = {}
     for spec in specs:
-        team = team_create(organization=organization, name=spec.name,
-                           description=spec.description)
+        team = team_create(organization=organization, name=spec.name, description=spec.description)
         # Everyone named here was made a member of the organization above.
         team.members.add(*(users[member] for member in spec.members))
         teams[spec.name] = team
@@ -177,89 +196,173 @@ def _teams(organization: Organization, specs: Sequence[TeamSpec],
 
 
 def _customers(organization: Organization, plan: DemoPlan) -> list[Customer]:
-    return _bulk(Customer, [
-        Customer(organization_id=organization.pk, external_id=c.external_id, name=c.name,
-                 email=c.email, phone=c.phone, language=c.language, region=c.region,
-                 country=c.country, segment=c.segment, attributes=c.attributes)
-        for c in plan.customers
-    ])
+    return _bulk(
+        Customer,
+        [
+            Customer(
+                organization_id=organization.pk,
+                external_id=c.external_id,
+                name=c.name,
+                email=c.email,
+                phone=c.phone,
+                language=c.language,
+                region=c.region,
+                country=c.country,
+                segment=c.segment,
+                attributes=c.attributes,
+            )
+            for c in plan.customers
+        ],
+    )
 
 
 def _orders(organization: Organization, plan: DemoPlan, customers: list[Customer]) -> None:
-    _bulk(Order, [
-        Order(organization_id=organization.pk, customer_id=customers[o.customer].pk,
-              external_id=o.external_id, product=PRODUCTS[o.product].name, amount=o.amount,
-              currency=o.currency, ordered_at=o.ordered_at)
-        for o in plan.orders
-    ])
+    _bulk(
+        Order,
+        [
+            Order(
+                organization_id=organization.pk,
+                customer_id=customers[o.customer].pk,
+                external_id=o.external_id,
+                product=PRODUCTS[o.product].name,
+                amount=o.amount,
+                currency=o.currency,
+                ordered_at=o.ordered_at,
+            )
+            for o in plan.orders
+        ],
+    )
 
 
-def _interactions(organization: Organization, plan: DemoPlan, customers: list[Customer],
-                  users: dict[str, User], teams: dict[str, Team]) -> list[Interaction]:
-    return _bulk(Interaction, [
-        Interaction(organization_id=organization.pk, customer_id=customers[i.customer].pk,
-                    external_id=i.external_id, channel=i.channel,
-                    agent_id=users[i.agent].pk if i.agent else None,
-                    team_id=teams[i.team].pk if i.team else None,
-                    started_at=i.started_at, ended_at=i.ended_at, wait_seconds=i.wait_seconds,
-                    resolved_on_first_contact=i.resolved_on_first_contact, notes=i.notes)
-        for i in plan.interactions
-    ])
+def _interactions(
+    organization: Organization,
+    plan: DemoPlan,
+    customers: list[Customer],
+    users: dict[str, User],
+    teams: dict[str, Team],
+) -> list[Interaction]:
+    return _bulk(
+        Interaction,
+        [
+            Interaction(
+                organization_id=organization.pk,
+                customer_id=customers[i.customer].pk,
+                external_id=i.external_id,
+                channel=i.channel,
+                agent_id=users[i.agent].pk if i.agent else None,
+                team_id=teams[i.team].pk if i.team else None,
+                started_at=i.started_at,
+                ended_at=i.ended_at,
+                wait_seconds=i.wait_seconds,
+                resolved_on_first_contact=i.resolved_on_first_contact,
+                notes=i.notes,
+            )
+            for i in plan.interactions
+        ],
+    )
 
 
-def _surveys(organization: Organization, plans: Sequence[SurveyPlan]
-             ) -> tuple[dict[str, Survey], dict[VersionKey, SurveyVersion],
-                        dict[tuple[str, int, str], Question]]:
+def _surveys(
+    organization: Organization, plans: Sequence[SurveyPlan]
+) -> tuple[
+    dict[str, Survey], dict[VersionKey, SurveyVersion], dict[tuple[str, int, str], Question]
+]:
     surveys: dict[str, Survey] = {}
     versions: dict[VersionKey, SurveyVersion] = {}
     questions: dict[tuple[str, int, str], Question] = {}
     for plan in plans:
         surveys[plan.key] = Survey.objects.create(
-            organization=organization, name=plan.name, status=plan.status,
-            default_language="en", languages=list(plan.languages))
+            organization=organization,
+            name=plan.name,
+            status=plan.status,
+            default_language="en",
+            languages=list(plan.languages),
+        )
         for version_plan in plan.versions:
             version = SurveyVersion.objects.create(
-                organization=organization, survey=surveys[plan.key],
-                number=version_plan.number, published_at=version_plan.published_at)
+                organization=organization,
+                survey=surveys[plan.key],
+                number=version_plan.number,
+                published_at=version_plan.published_at,
+            )
             versions[plan.key, version.number] = version
             for position, q in enumerate(version_plan.questions):
                 questions[plan.key, version.number, q.key] = Question(
-                    organization=organization, version=version, key=q.key, kind=q.kind,
-                    position=position, required=q.required, texts=q.texts, options=q.options)
+                    organization=organization,
+                    version=version,
+                    key=q.key,
+                    kind=q.kind,
+                    position=position,
+                    required=q.required,
+                    texts=q.texts,
+                    options=q.options,
+                )
     _bulk(Question, list(questions.values()))
     return surveys, versions, questions
 
 
-def _responses(organization: Organization, plan: DemoPlan, customers: list[Customer],
-               interactions: list[Interaction]) -> list[Response]:
+def _responses(
+    organization: Organization,
+    plan: DemoPlan,
+    customers: list[Customer],
+    interactions: list[Interaction],
+) -> list[Response]:
     surveys, versions, questions = _surveys(organization, plan.surveys)
-    responses = _bulk(Response, [
-        Response(organization_id=organization.pk, survey_id=surveys[r.survey].pk,
-                 version_id=versions[r.survey, r.version].pk,
-                 customer_id=_pk(customers, r.customer),
-                 interaction_id=_pk(interactions, r.interaction),
-                 channel=r.channel, language=r.language, hidden_fields=r.hidden_fields,
-                 started_at=r.started_at, completed_at=r.completed_at)
-        for r in plan.responses
-    ])
-    _bulk(Answer, [
-        Answer(organization_id=organization.pk, response_id=response.pk,
-               question_id=questions[r.survey, r.version, a.question].pk, row=a.row,
-               number=a.number, choices=list(a.choices), text=a.text)
-        for r, response in zip(plan.responses, responses, strict=True)
-        for a in r.answers
-    ])
+    responses = _bulk(
+        Response,
+        [
+            Response(
+                organization_id=organization.pk,
+                survey_id=surveys[r.survey].pk,
+                version_id=versions[r.survey, r.version].pk,
+                customer_id=_pk(customers, r.customer),
+                interaction_id=_pk(interactions, r.interaction),
+                channel=r.channel,
+                language=r.language,
+                hidden_fields=r.hidden_fields,
+                started_at=r.started_at,
+                completed_at=r.completed_at,
+            )
+            for r in plan.responses
+        ],
+    )
+    _bulk(
+        Answer,
+        [
+            Answer(
+                organization_id=organization.pk,
+                response_id=response.pk,
+                question_id=questions[r.survey, r.version, a.question].pk,
+                row=a.row,
+                number=a.number,
+                choices=list(a.choices),
+                text=a.text,
+            )
+            for r, response in zip(plan.responses, responses, strict=True)
+            for a in r.answers
+        ],
+    )
     return responses
 
 
-def _feedback(organization: Organization, plan: DemoPlan, customers: list[Customer],
-              responses: list[Response]) -> None:
-    _bulk(FeedbackItem, [
-        FeedbackItem(organization_id=organization.pk, source=f.source,
-                     customer_id=_pk(customers, f.customer),
-                     response_id=_pk(responses, f.response),
-                     language=f.language, text=f.text, rating=f.rating,
-                     occurred_at=f.occurred_at, external_id=f.external_id,
-                     metadata=f.metadata)
-        for f in plan.feedback
-    ])
+def _feedback(
+    organization: Organization, plan: DemoPlan, customers: list[Customer], responses: list[Response]
+) -> None:
+    _bulk(
+        FeedbackItem,
+        [
+            FeedbackItem(
+                organization_id=organization.pk,
+                source=f.source,
+                customer_id=_pk(customers, f.customer),
+                response_id=_pk(responses, f.response),
+                language=f.language,
+                text=f.text,
+                rating=f.rating,
+                occurred_at=f.occurred_at,
+                external_id=f.external_id,
+                metadata=f.metadata,
+            )
+            for f in plan.feedback
+        ],
+    )

@@ -61,8 +61,9 @@ class Timeline:
     def weekday(self, days_ago: int) -> int:
         return self.date(days_ago).weekday()
 
-    def pick_day(self, rng: random.Random, weekdays: tuple[float, ...],
-                 incident_boost: float = 0.0) -> int:
+    def pick_day(
+        self, rng: random.Random, weekdays: tuple[float, ...], incident_boost: float = 0.0
+    ) -> int:
         """A day in the window (1 = yesterday), weighted by weekday, the slow growth of
         the business and, with `incident_boost`, the carrier incident."""
         key = (*weekdays, incident_boost)
@@ -81,8 +82,9 @@ class Timeline:
             cumulative.append(total)
         return cumulative
 
-    def local_time(self, rng: random.Random, days_ago: int, time_zone: str,
-                   hours: tuple[int, int] = (8, 21)) -> dt.datetime:
+    def local_time(
+        self, rng: random.Random, days_ago: int, time_zone: str, hours: tuple[int, int] = (8, 21)
+    ) -> dt.datetime:
         """A moment during local `hours` of that day, in the customer's own time zone;
         a day earlier when that moment would fall within an hour of the horizon (an evening
         in Los Angeles yesterday is already today in Singapore), so that what starts then

@@ -9,8 +9,15 @@ from clearloop.feedback.models import FeedbackItem
 
 @admin.register(FeedbackItem)
 class FeedbackItemAdmin(admin.ModelAdmin[FeedbackItem]):
-    list_display = ["occurred_at", "source", "language", "rating", "customer", "text",
-                    "organization"]
+    list_display = [
+        "occurred_at",
+        "source",
+        "language",
+        "rating",
+        "customer",
+        "text",
+        "organization",
+    ]
     list_filter = ["organization", "source", "language", "rating"]
     search_fields = ["text", "external_id", "customer__name"]
     date_hierarchy = "occurred_at"

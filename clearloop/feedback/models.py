@@ -30,30 +30,47 @@ class FeedbackSource(models.TextChoices):
 class FeedbackItem(OrganizationScopedModel):
     source = models.CharField(_("source"), max_length=20, choices=FeedbackSource.choices)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="feedback_items", verbose_name=_("customer"),
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        verbose_name=_("customer"),
     )
     # Erasing a response erases the comment written in it, hence CASCADE.
     response = models.OneToOneField(
-        "surveys.Response", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="feedback_item", verbose_name=_("survey response"),
+        "surveys.Response",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback_item",
+        verbose_name=_("survey response"),
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Empty when not known yet; text analysis fills it in."),
     )
     text = models.TextField(_("text"))
     rating = models.PositiveSmallIntegerField(
-        _("rating"), null=True, blank=True,
+        _("rating"),
+        null=True,
+        blank=True,
         help_text=_("Stars given with the text, from 1 to 5 (reviews, app stores)."),
     )
     occurred_at = models.DateTimeField(_("occurred at"))
     external_id = models.CharField(
-        _("external id"), max_length=200, blank=True,
+        _("external id"),
+        max_length=200,
+        blank=True,
         help_text=_("The id at the source (review id, post id); makes imports idempotent."),
     )
     metadata = models.JSONField(
-        _("metadata"), default=dict, blank=True,
+        _("metadata"),
+        default=dict,
+        blank=True,
         help_text=_("Source details: site, platform, handle, subject, and so on."),
     )
 
@@ -67,7 +84,8 @@ class FeedbackItem(OrganizationScopedModel):
                 condition=~Q(external_id=""),
                 name="feedback_external_id_unique_per_source",
                 violation_error_message=_(
-                    "A feedback item from this source with this external id already exists."),
+                    "A feedback item from this source with this external id already exists."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),

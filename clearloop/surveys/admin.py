@@ -48,8 +48,15 @@ class AnswerInline(admin.TabularInline[Answer, Response]):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin[Response]):
-    list_display = ["survey", "started_at", "completed_at", "channel", "language", "customer",
-                    "organization"]
+    list_display = [
+        "survey",
+        "started_at",
+        "completed_at",
+        "channel",
+        "language",
+        "customer",
+        "organization",
+    ]
     list_filter = ["organization", "survey", "channel", "language"]
     date_hierarchy = "started_at"
     raw_id_fields = ["survey", "version", "customer", "interaction"]

@@ -48,7 +48,8 @@ class Survey(OrganizationScopedModel):
         _("default language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
     )
     languages = models.JSONField(
-        _("languages"), default=default_languages,
+        _("languages"),
+        default=default_languages,
         help_text=_("Language codes the questions are written in."),
     )
 
@@ -126,11 +127,14 @@ DEFAULT_RATING_SCALE = (1, 5)
 
 class Question(OrganizationScopedModel):
     version = models.ForeignKey(
-        SurveyVersion, on_delete=models.CASCADE, related_name="questions",
+        SurveyVersion,
+        on_delete=models.CASCADE,
+        related_name="questions",
         verbose_name=_("survey version"),
     )
     key = models.SlugField(
-        _("key"), max_length=60,
+        _("key"),
+        max_length=60,
         help_text=_("A stable name for exports and the API, e.g. nps or delivery_rating."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
@@ -198,21 +202,33 @@ class Response(OrganizationScopedModel):
     # RESTRICT, not PROTECT: a version with responses cannot be deleted on its own, yet
     # deleting the whole survey (or organization) still cascades through both.
     version = models.ForeignKey(
-        SurveyVersion, on_delete=models.RESTRICT, related_name="responses",
+        SurveyVersion,
+        on_delete=models.RESTRICT,
+        related_name="responses",
         verbose_name=_("survey version"),
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="responses", verbose_name=_("customer"),
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("customer"),
     )
     interaction = models.ForeignKey(
-        "customers.Interaction", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="responses", verbose_name=_("interaction"),
+        "customers.Interaction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("interaction"),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=ResponseChannel.choices)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     hidden_fields = models.JSONField(
-        _("hidden fields"), default=dict, blank=True,
+        _("hidden fields"),
+        default=dict,
+        blank=True,
         help_text=_("Values passed along with the invitation or link, e.g. an order id."),
     )
     started_at = models.DateTimeField(_("started at"))
@@ -251,7 +267,9 @@ class Answer(OrganizationScopedModel):
         Question, on_delete=models.RESTRICT, related_name="answers", verbose_name=_("question")
     )
     row = models.SlugField(
-        _("matrix row"), max_length=60, blank=True,
+        _("matrix row"),
+        max_length=60,
+        blank=True,
         help_text=_("The rated attribute of a matrix question; empty for other kinds."),
     )
     number = models.IntegerField(_("number"), null=True, blank=True)

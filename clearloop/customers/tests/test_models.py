@@ -55,8 +55,14 @@ def test_country_must_be_a_two_letter_capital_code(acme: Organization, country: 
 
 def test_order_refuses_lowercase_currency_and_negative_amount(acme: Organization) -> None:
     customer = CustomerFactory.create(organization=acme)
-    order = Order(organization=acme, customer=customer, product="Rug", amount=Decimal("-1"),
-                  currency="eur", ordered_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    order = Order(
+        organization=acme,
+        customer=customer,
+        product="Rug",
+        amount=Decimal("-1"),
+        currency="eur",
+        ordered_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )
 
     with pytest.raises(ValidationError) as error:
         order.validate_constraints()
@@ -70,15 +76,22 @@ def test_duplicate_order_external_id_is_refused(acme: Organization) -> None:
     order = OrderFactory.create(organization=acme, external_id="SO-1")
 
     with pytest.raises(ValidationError) as error:
-        Order(organization=acme, customer=order.customer, external_id="SO-1", product="Lamp",
-              amount=Decimal("10"), currency="USD",
-              ordered_at=order.ordered_at).validate_constraints()
+        Order(
+            organization=acme,
+            customer=order.customer,
+            external_id="SO-1",
+            product="Lamp",
+            amount=Decimal("10"),
+            currency="USD",
+            ordered_at=order.ordered_at,
+        ).validate_constraints()
     assert _messages(error.value) == ["An order with this external id already exists."]
 
 
 def test_interaction_cannot_end_before_it_starts(acme: Organization) -> None:
-    interaction = InteractionFactory.build(organization=acme,
-                                           customer=CustomerFactory(organization=acme))
+    interaction = InteractionFactory.build(
+        organization=acme, customer=CustomerFactory(organization=acme)
+    )
     assert interaction.ended_at is not None
     interaction.ended_at = interaction.started_at - dt.timedelta(seconds=1)
 

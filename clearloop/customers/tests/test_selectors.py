@@ -22,12 +22,15 @@ def test_charlie_never_sees_acme_customers(alice: Persona, charlie: Persona) -> 
 
 
 def test_search_matches_name_email_or_external_id_ignoring_case(acme: Organization) -> None:
-    by_name = CustomerFactory(organization=acme, name="Wang Fang", email="w@example.com",
-                              external_id="LH-1")
-    by_email = CustomerFactory(organization=acme, name="Sato", email="FANG.li@example.com",
-                               external_id="LH-2")
-    by_external_id = CustomerFactory(organization=acme, name="Emma", email="e@example.com",
-                                     external_id="fang-77")
+    by_name = CustomerFactory(
+        organization=acme, name="Wang Fang", email="w@example.com", external_id="LH-1"
+    )
+    by_email = CustomerFactory(
+        organization=acme, name="Sato", email="FANG.li@example.com", external_id="LH-2"
+    )
+    by_external_id = CustomerFactory(
+        organization=acme, name="Emma", email="e@example.com", external_id="fang-77"
+    )
     CustomerFactory(organization=acme, name="Nobody", email="n@example.com", external_id="LH-4")
 
     found = customers_list(organization=acme, search="  fang ")

@@ -57,8 +57,12 @@ def test_everything_happens_in_the_half_year_before_the_anchor(plan: DemoPlan) -
 def test_customers_write_in_the_language_of_their_region(plan: DemoPlan) -> None:
     regions = {(c.region, c.language) for c in plan.customers}
 
-    assert regions == {("North America", "en"), ("Europe", "en"),
-                       ("Greater China", "zh-hans"), ("Japan", "ja")}
+    assert regions == {
+        ("North America", "en"),
+        ("Europe", "en"),
+        ("Greater China", "zh-hans"),
+        ("Japan", "ja"),
+    }
     for response in plan.responses:
         if response.customer is not None:
             assert response.language == plan.customers[response.customer].language

@@ -65,10 +65,14 @@ def test_every_demo_person_can_sign_in_with_their_role(demo: Organization, setti
     for person in PEOPLE:
         client = Client()
         assert client.login(email=person.email, password=settings.CLEARLOOP_DEMO_PASSWORD)
-        assert Membership.objects.get(organization=demo, user__email=person.email).role == \
-            person.role
+        assert (
+            Membership.objects.get(organization=demo, user__email=person.email).role == person.role
+        )
     assert set(User.objects.exclude(language="").values_list("language", flat=True)) == {
-        "en", "zh-hans", "ja"}
+        "en",
+        "zh-hans",
+        "ja",
+    }
 
 
 def test_agents_work_in_teams(demo: Organization) -> None:
@@ -76,16 +80,23 @@ def test_agents_work_in_teams(demo: Organization) -> None:
 
     assert teams.count() == 4
     assert {user.email.split("@")[0] for user in teams.get(name="APAC desk").members.all()} == {
-        "agent.li", "agent.wang", "agent.sato", "agent.tanaka"}
+        "agent.li",
+        "agent.wang",
+        "agent.sato",
+        "agent.tanaka",
+    }
     handled = Interaction.objects.for_organization(demo).exclude(agent=None)
     assert not handled.exclude(agent__teams=F("team")).exists()
 
 
 def test_comments_exist_in_english_chinese_and_japanese(demo: Organization) -> None:
     comments = FeedbackItem.objects.for_organization(demo).filter(
-        source=FeedbackSource.SURVEY_COMMENT)
-    texts = {language: list(comments.filter(language=language).values_list("text", flat=True))
-             for language in ("en", "zh-hans", "ja")}
+        source=FeedbackSource.SURVEY_COMMENT
+    )
+    texts = {
+        language: list(comments.filter(language=language).values_list("text", flat=True))
+        for language in ("en", "zh-hans", "ja")
+    }
 
     assert all(texts.values()), {language: len(t) for language, t in texts.items()}
     assert all(not HAN.search(text) and not KANA.search(text) for text in texts["en"])
@@ -95,16 +106,16 @@ def test_comments_exist_in_english_chinese_and_japanese(demo: Organization) -> N
 
 def test_every_comment_is_a_feedback_item_of_its_response(demo: Organization) -> None:
     comment_answers = Answer.objects.for_organization(demo).filter(question__key="comment")
-    items = FeedbackItem.objects.for_organization(demo).filter(
-        source=FeedbackSource.SURVEY_COMMENT)
+    items = FeedbackItem.objects.for_organization(demo).filter(source=FeedbackSource.SURVEY_COMMENT)
 
     assert comment_answers.count() == items.count() > 0
     for item in items.select_related("response"):
         assert item.response is not None
         assert item.response.answers.get(question__key="comment").text == item.text
         assert item.customer_id == item.response.customer_id
-    other_sources = set(FeedbackItem.objects.for_organization(demo).values_list(
-        "source", flat=True))
+    other_sources = set(
+        FeedbackItem.objects.for_organization(demo).values_list("source", flat=True)
+    )
     assert {"review", "social", "email", "chat", "call_note", "interview"} <= other_sources
 
 
@@ -133,10 +144,14 @@ def test_every_row_belongs_to_the_organization_of_what_it_points_at(demo: Organi
     assert not Interaction.objects.exclude(organization=F("customer__organization")).exists()
     assert not Response.objects.exclude(organization=F("survey__organization")).exists()
     assert not Answer.objects.exclude(organization=F("response__organization")).exists()
-    assert not FeedbackItem.objects.filter(customer__isnull=False).exclude(
-        organization=F("customer__organization")).exists()
+    assert (
+        not FeedbackItem.objects.filter(customer__isnull=False)
+        .exclude(organization=F("customer__organization"))
+        .exists()
+    )
     assert not Response.objects.filter(
-        Q(completed_at__lt=F("started_at")) | Q(language="")).exists()
+        Q(completed_at__lt=F("started_at")) | Q(language="")
+    ).exists()
 
 
 def test_if_empty_does_nothing_on_a_second_run(demo: Organization) -> None:
@@ -161,11 +176,20 @@ def test_seeding_again_is_refused_unless_reset(demo: Organization) -> None:
     assert User.objects.filter(email__endswith="@demo.clearloop.test").count() == len(PEOPLE)
 
 
-@pytest.mark.parametrize("model", [
-    "customers/customer", "customers/order", "customers/interaction", "surveys/survey",
-    "surveys/surveyversion", "surveys/question", "surveys/response", "surveys/answer",
-    "feedback/feedbackitem",
-])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "customers/customer",
+        "customers/order",
+        "customers/interaction",
+        "surveys/survey",
+        "surveys/surveyversion",
+        "surveys/question",
+        "surveys/response",
+        "surveys/answer",
+        "feedback/feedbackitem",
+    ],
+)
 def test_admin_lists_the_demo_rows(demo: Organization, model: str) -> None:
     admin = User.objects.create_superuser("root@example.com", "correct-horse-battery")
     client = Client()

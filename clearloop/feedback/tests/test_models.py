@@ -20,13 +20,19 @@ def _messages(error: ValidationError) -> list[str]:
 
 def test_duplicate_external_id_from_one_source_is_refused(acme: Organization) -> None:
     FeedbackItemFactory(organization=acme, source=FeedbackSource.REVIEW, external_id="r-1")
-    duplicate = FeedbackItem(organization=acme, source=FeedbackSource.REVIEW,
-                             external_id="r-1", text="Again", occurred_at=NOW)
+    duplicate = FeedbackItem(
+        organization=acme,
+        source=FeedbackSource.REVIEW,
+        external_id="r-1",
+        text="Again",
+        occurred_at=NOW,
+    )
 
     with pytest.raises(ValidationError) as error:
         duplicate.validate_constraints()
     assert _messages(error.value) == [
-        "A feedback item from this source with this external id already exists."]
+        "A feedback item from this source with this external id already exists."
+    ]
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -54,12 +60,18 @@ def test_rating_is_one_to_five_stars(acme: Organization, rating: int) -> None:
 
 def test_only_a_survey_comment_links_to_a_response(acme: Organization) -> None:
     response = ResponseFactory(organization=acme)
-    review = FeedbackItemFactory.build(organization=acme, source=FeedbackSource.REVIEW,
-                                       response=response)
+    review = FeedbackItemFactory.build(
+        organization=acme, source=FeedbackSource.REVIEW, response=response
+    )
 
     with pytest.raises(ValidationError) as error:
         review.validate_constraints()
     assert _messages(error.value) == ["Only a survey comment can be linked to a response."]
-    comment = FeedbackItemFactory(organization=acme, source=FeedbackSource.SURVEY_COMMENT,
-                                  response=response, external_id="", rating=None)
+    comment = FeedbackItemFactory(
+        organization=acme,
+        source=FeedbackSource.SURVEY_COMMENT,
+        response=response,
+        external_id="",
+        rating=None,
+    )
     assert response.feedback_item == comment

@@ -20,8 +20,11 @@ def test_feedback_is_newest_first_with_customers_in_one_query(
     acme: Organization, django_assert_num_queries
 ) -> None:
     for days in (3, 1, 2):
-        FeedbackItemFactory(organization=acme, occurred_at=NOW - dt.timedelta(days=days),
-                            customer=CustomerFactory(organization=acme, name=f"C{days}"))
+        FeedbackItemFactory(
+            organization=acme,
+            occurred_at=NOW - dt.timedelta(days=days),
+            customer=CustomerFactory(organization=acme, name=f"C{days}"),
+        )
 
     with django_assert_num_queries(1):
         names = [item.customer.name for item in feedback_list(organization=acme)]
@@ -30,8 +33,7 @@ def test_feedback_is_newest_first_with_customers_in_one_query(
 
 
 def test_filters_by_source_and_language(acme: Organization) -> None:
-    wanted = FeedbackItemFactory(organization=acme, source=FeedbackSource.SOCIAL,
-                                 language="ja")
+    wanted = FeedbackItemFactory(organization=acme, source=FeedbackSource.SOCIAL, language="ja")
     FeedbackItemFactory(organization=acme, source=FeedbackSource.SOCIAL, language="en")
     FeedbackItemFactory(organization=acme, source=FeedbackSource.REVIEW, language="ja")
 

@@ -57,8 +57,7 @@ class QuestionFactory(OrganizationScopedFactory[Question]):
     kind = QuestionKind.NPS
     position = factory.Sequence(lambda n: n)
     required = True
-    texts = factory.LazyFunction(
-        lambda: {"en": "How likely are you to recommend us to a friend?"})
+    texts = factory.LazyFunction(lambda: {"en": "How likely are you to recommend us to a friend?"})
     options = factory.LazyFunction(dict)
 
 
@@ -84,7 +83,8 @@ class AnswerFactory(OrganizationScopedFactory[Answer]):
 
     response = factory.SubFactory(ResponseFactory, organization=same_organization())
     question = factory.SubFactory(
-        QuestionFactory, organization=same_organization(),
+        QuestionFactory,
+        organization=same_organization(),
         version=factory.SelfAttribute("..response.version"),
     )
     number = 9

@@ -47,15 +47,15 @@ def test_version_numbers_are_unique_per_survey(acme: Organization) -> None:
     version = SurveyVersionFactory.create(organization=acme, number=1)
 
     with pytest.raises(ValidationError) as error:
-        SurveyVersion(organization=acme, survey=version.survey, number=1,
-                      published_at=version.published_at).validate_constraints()
+        SurveyVersion(
+            organization=acme, survey=version.survey, number=1, published_at=version.published_at
+        ).validate_constraints()
     assert _messages(error.value) == ["This survey already has a version with this number."]
 
 
 def test_a_question_is_answered_once_per_response_and_row(acme: Organization) -> None:
     answer = AnswerFactory.create(organization=acme)
-    again = Answer(organization=acme, response=answer.response, question=answer.question,
-                   number=3)
+    again = Answer(organization=acme, response=answer.response, question=answer.question, number=3)
 
     with pytest.raises(ValidationError) as error:
         again.validate_constraints()
@@ -66,20 +66,26 @@ def test_a_question_is_answered_once_per_response_and_row(acme: Organization) ->
 
 def test_matrix_rows_are_answered_separately(acme: Organization) -> None:
     response = ResponseFactory(organization=acme)
-    matrix = QuestionFactory(version=response.version, kind=QuestionKind.MATRIX,
-                             options={"rows": [{"key": "price"}, {"key": "delivery"}]})
+    matrix = QuestionFactory(
+        version=response.version,
+        kind=QuestionKind.MATRIX,
+        options={"rows": [{"key": "price"}, {"key": "delivery"}]},
+    )
 
     for row in matrix.row_keys:
-        Answer.objects.create(organization=acme, response=response, question=matrix, row=row,
-                              number=4)
+        Answer.objects.create(
+            organization=acme, response=response, question=matrix, row=row, number=4
+        )
 
     assert response.answers.count() == 2
 
 
 def test_a_response_cannot_complete_before_it_starts(acme: Organization) -> None:
     response = ResponseFactory.build(
-        organization=acme, version=SurveyVersionFactory(organization=acme),
-        completed_at=dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC))
+        organization=acme,
+        version=SurveyVersionFactory(organization=acme),
+        completed_at=dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC),
+    )
 
     with pytest.raises(ValidationError) as error:
         response.validate_constraints()
@@ -100,17 +106,21 @@ def test_a_version_with_responses_cannot_be_deleted_alone_but_its_survey_can(
     assert not Question.objects.exists()
 
 
-@pytest.mark.parametrize(("kind", "options", "scale"), [
-    (QuestionKind.NPS, {}, (0, 10)),
-    (QuestionKind.CSAT, {}, (1, 5)),
-    (QuestionKind.CES, {}, (1, 7)),
-    (QuestionKind.CONTACT_PERMISSION, {}, (0, 1)),
-    (QuestionKind.RATING, {}, (1, 5)),
-    (QuestionKind.MATRIX, {"scale": {"min": 1, "max": 10}}, (1, 10)),
-    (QuestionKind.TEXT, {}, None),
-])
-def test_question_scale_follows_its_kind(kind: str, options: dict[str, object],
-                                         scale: tuple[int, int] | None) -> None:
+@pytest.mark.parametrize(
+    ("kind", "options", "scale"),
+    [
+        (QuestionKind.NPS, {}, (0, 10)),
+        (QuestionKind.CSAT, {}, (1, 5)),
+        (QuestionKind.CES, {}, (1, 7)),
+        (QuestionKind.CONTACT_PERMISSION, {}, (0, 1)),
+        (QuestionKind.RATING, {}, (1, 5)),
+        (QuestionKind.MATRIX, {"scale": {"min": 1, "max": 10}}, (1, 10)),
+        (QuestionKind.TEXT, {}, None),
+    ],
+)
+def test_question_scale_follows_its_kind(
+    kind: str, options: dict[str, object], scale: tuple[int, int] | None
+) -> None:
     assert Question(kind=kind, options=options).scale == scale
 
 

@@ -21,8 +21,9 @@ def test_surveys_are_listed_with_response_counts_in_one_query(
     SurveyFactory(organization=acme, name="Quiet")
 
     with django_assert_num_queries(1):
-        counts = {s.name: (s.response_count, s.completed_count)
-                  for s in surveys_list(organization=acme)}
+        counts = {
+            s.name: (s.response_count, s.completed_count) for s in surveys_list(organization=acme)
+        }
 
     assert counts == {"Busy": (5, 3), "Quiet": (0, 0)}
 

@@ -8,8 +8,15 @@ from clearloop.surveys.tests.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
-AREAS = ["web:home", "web:surveys", "web:feedback", "web:customers", "web:cases",
-         "web:analytics", "web:goals"]
+AREAS = [
+    "web:home",
+    "web:surveys",
+    "web:feedback",
+    "web:customers",
+    "web:cases",
+    "web:analytics",
+    "web:goals",
+]
 
 
 @pytest.mark.parametrize("url_name", AREAS)
@@ -17,15 +24,22 @@ def test_every_area_page_renders_for_a_member(alice, url_name):
     response = alice.client().get(reverse(url_name))
     assert response.status_code == 200
     labels = [str(item["label"]) for item in response.context["navigation"]]
-    assert labels == ["Dashboard", "Surveys", "Feedback", "Customers", "Cases", "Analytics",
-                      "Goals", "Settings"]
+    assert labels == [
+        "Dashboard",
+        "Surveys",
+        "Feedback",
+        "Customers",
+        "Cases",
+        "Analytics",
+        "Goals",
+        "Settings",
+    ]
     assert [item["active"] for item in response.context["navigation"]].count(True) == 1
 
 
 def test_settings_sends_admins_to_members_and_agents_to_preferences(alice, bob):
     assert alice.client().get(reverse("web:settings"))["Location"] == reverse("accounts:members")
-    assert bob.client().get(reverse("web:settings"))["Location"] == reverse(
-        "accounts:preferences")
+    assert bob.client().get(reverse("web:settings"))["Location"] == reverse("accounts:preferences")
 
 
 def test_lists_show_only_the_current_organization(alice, charlie):
