@@ -44,6 +44,9 @@ class Pulse(threading.Thread):
         self._beat = beat
         self._interval = interval
         self._stopped = threading.Event()
+        # Held for the whole of a beat: once `stop` holds it, no beat can start or still be
+        # running, so the worker's sign-off cannot be undone by a late heartbeat.
+        self._beating = threading.Lock()
 
     def run(self) -> None:
         try:
@@ -55,6 +58,12 @@ class Pulse(threading.Thread):
             connections.close_all()
 
     def _beat_once(self) -> None:
+        with self._beating:
+            if self._stopped.is_set():
+                return
+            self._beat_guarded()
+
+    def _beat_guarded(self) -> None:
         try:
             close_old_connections()
             self._beat()
@@ -64,6 +73,8 @@ class Pulse(threading.Thread):
 
     def stop(self) -> None:
         self._stopped.set()
+        with self._beating:  # waits for a beat in progress to finish
+            pass
         if self.is_alive():
             self.join(timeout=max(self._interval, 5.0))
 
