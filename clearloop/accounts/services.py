@@ -243,7 +243,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     (the old one stops working), anything else is left alone. Returns whether it sent."""
     with transaction.atomic():
         invitation = (
-            MemberInvitation.objects.select_for_update()
+            MemberInvitation.objects.select_for_update(of=("self",))
             .select_related("organization", "invited_by")
             .filter(pk=invitation_id)
             .first()
