@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from clearloop.accounts.models import Membership, Organization, User
 from clearloop.accounts.roles import Capability
@@ -24,6 +25,7 @@ class OrganizationRequest(HttpRequest):
     user: User
     organization: Organization
     membership: Membership
+    htmx: HtmxDetails
 
 
 def member_required(capability: Capability | None = None) -> Callable[[View], View]:

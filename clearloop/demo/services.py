@@ -188,10 +188,12 @@ def _teams(
 ) -> dict[str, Team]:
     teams = {}
     for spec in specs:
-        team = team_create(organization=organization, name=spec.name, description=spec.description)
-        # Everyone named here was made a member of the organization above.
-        team.members.add(*(users[member] for member in spec.members))
-        teams[spec.name] = team
+        teams[spec.name] = team_create(
+            organization=organization,
+            name=spec.name,
+            description=spec.description,
+            member_ids=[users[member].pk for member in spec.members],
+        )
     return teams
 
 

@@ -67,7 +67,9 @@ def customers(request: OrganizationRequest) -> HttpResponse:
     page = Paginator(
         customers_list(organization=request.organization, search=search), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(request, "web/customers.html", {"page": page, "search": search})
+    # htmx asks for the results only while the user types in the search box
+    template = "web/_customers_results.html" if request.htmx else "web/customers.html"
+    return render(request, template, {"page": page, "search": search})
 
 
 @member_required(Capability.VIEW_CASES)

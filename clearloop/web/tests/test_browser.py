@@ -76,3 +76,23 @@ def test_chinese_navigation_and_mobile_menu(live_server, browser, alice):
     assert _nav_labels(page) == NAVIGATION["zh-hans"]
     screenshot(page, "dashboard-zh-mobile")
     context.close()
+
+
+def test_customer_search_updates_the_results_as_you_type(live_server, page, alice):
+    from playwright.sync_api import expect
+
+    from clearloop.customers.tests.factories import CustomerFactory
+
+    for name in ["Zhang Wei", "Sato Yui", "Emma Stone"]:
+        CustomerFactory(organization=alice.organization, name=name)
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Email").fill(alice.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + reverse("web:home"))
+    page.goto(live_server.url + reverse("web:customers"))
+    assert page.get_by_test_id("customer-count").inner_text() == "3 customers"
+    page.get_by_label("Search").first.fill("sato")
+    expect(page.get_by_test_id("customer-count")).to_have_text("1 customer")
+    assert "q=sato" in page.url  # the search is in the address, so it can be shared
+    assert page.locator("tbody tr").all_inner_texts()[0].startswith("Sato Yui")

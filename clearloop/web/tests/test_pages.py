@@ -67,6 +67,21 @@ def test_customer_search_and_pagination(alice):
     assert [c.name for c in found.context["page"]] == ["Zhang Wei"]
 
 
+def test_customer_search_answers_htmx_with_the_results_only(alice):
+    CustomerFactory(organization=alice.organization, name="Sato Yui")
+    response = alice.client().get(reverse("web:customers"), {"q": "sato"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Sato Yui" in html
+    assert "<html" not in html and 'id="sidebar"' not in html
+
+
+def test_dates_follow_the_users_language(alice):
+    alice.user.language = "ja"
+    alice.user.save()
+    html = alice.client().get(reverse("web:home")).content.decode()
+    assert "年" in html and "月" in html and "日" in html
+
+
 def test_feedback_list_is_not_an_n_plus_one(alice, django_assert_max_num_queries):
     for _ in range(20):
         FeedbackItemFactory(organization=alice.organization)
