@@ -3,6 +3,9 @@ API tokens. Each view parses input, calls one service, and renders."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -33,11 +36,23 @@ from clearloop.accounts.roles import Capability
 from clearloop.core.errors import ClearloopError
 from clearloop.core.scoping import get_for_organization_or_404
 
+DEMO_OWNER_EMAIL = "owner@demo.clearloop.test"
+
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Outside production, a database seeded with the demo says how to get in.
+        if not settings.PRODUCTION and User.objects.filter(email=DEMO_OWNER_EMAIL).exists():
+            context["demo_login"] = {
+                "email": DEMO_OWNER_EMAIL,
+                "password": settings.CLEARLOOP_DEMO_PASSWORD,
+            }
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -95,8 +110,6 @@ def preferences(request: OrganizationRequest) -> HttpResponse:
         messages.success(request, _("Your preferences are saved."))
         response = redirect("accounts:preferences")
         if user.language:
-            from django.conf import settings
-
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

@@ -74,3 +74,15 @@ def test_password_reset_does_not_reveal_whether_an_email_exists(alice, smtp_serv
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert smtp_server.bodies_to("nobody@acme.test") == []
+
+
+def test_sign_in_page_tells_how_to_enter_the_demo_outside_production(settings):
+    from clearloop.accounts.tests.factories import UserFactory
+
+    UserFactory(email="owner@demo.clearloop.test")
+    settings.PRODUCTION = False
+    assert "owner@demo.clearloop.test" in Client().get(reverse("accounts:login")).content.decode()
+    settings.PRODUCTION = True
+    html = Client().get(reverse("accounts:login")).content.decode()
+    assert "owner@demo.clearloop.test" not in html
+    assert settings.CLEARLOOP_DEMO_PASSWORD not in html
