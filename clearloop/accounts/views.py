@@ -117,7 +117,9 @@ def preferences(request: OrganizationRequest) -> HttpResponse:
                 secure=request.is_secure(),
             )
         return response
-    return render(request, "accounts/preferences.html", {"form": form})
+    return render(
+        request, "accounts/settings_form.html", {"form": form, "title": _("My preferences")}
+    )
 
 
 @member_required(Capability.MANAGE_ORGANIZATION)
@@ -130,10 +132,16 @@ def organization_settings(request: OrganizationRequest) -> HttpResponse:
             )
         except ClearloopError as error:
             form.add_error(None, error.message)
-            return render(request, "accounts/organization.html", {"form": form})
+            return _organization_page(request, form)
         messages.success(request, _("Organization settings are saved."))
         return redirect("accounts:organization")
-    return render(request, "accounts/organization.html", {"form": form})
+    return _organization_page(request, form)
+
+
+def _organization_page(request: HttpRequest, form: OrganizationSettingsForm) -> HttpResponse:
+    return render(
+        request, "accounts/settings_form.html", {"form": form, "title": _("Organization")}
+    )
 
 
 # --- Members -------------------------------------------------------------------------

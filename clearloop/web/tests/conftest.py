@@ -9,6 +9,31 @@ from typing import Any
 
 import pytest
 
+# The main navigation in each language, in order (the browser tests and page tests agree).
+NAVIGATION = {
+    "en": [
+        "Dashboard",
+        "Surveys",
+        "Feedback",
+        "Customers",
+        "Cases",
+        "Analytics",
+        "Goals",
+        "Settings",
+    ],
+    "ja": [
+        "ダッシュボード",
+        "アンケート",
+        "フィードバック",
+        "顧客",
+        "ケース",
+        "分析",
+        "目標",
+        "設定",
+    ],
+    "zh-hans": ["仪表盘", "问卷", "反馈", "客户", "工单", "分析", "目标", "设置"],
+}
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("CLEARLOOP_TEST_ARTIFACTS", "test-artifacts"))
 

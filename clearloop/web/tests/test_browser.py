@@ -4,33 +4,9 @@ import pytest
 from django.urls import reverse
 
 from clearloop.accounts.tests.factories import PASSWORD
-from clearloop.web.tests.conftest import screenshot
+from clearloop.web.tests.conftest import NAVIGATION, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-NAVIGATION = {
-    "en": [
-        "Dashboard",
-        "Surveys",
-        "Feedback",
-        "Customers",
-        "Cases",
-        "Analytics",
-        "Goals",
-        "Settings",
-    ],
-    "ja": [
-        "ダッシュボード",
-        "アンケート",
-        "フィードバック",
-        "顧客",
-        "ケース",
-        "分析",
-        "目標",
-        "設定",
-    ],
-    "zh-hans": ["仪表盘", "问卷", "反馈", "客户", "工单", "分析", "目标", "设置"],
-}
 
 
 def _nav_labels(page) -> list[str]:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from clearloop.customers.tests.factories import CustomerFactory
 from clearloop.feedback.tests.factories import FeedbackItemFactory
 from clearloop.surveys.tests.factories import SurveyFactory
+from clearloop.web.tests.conftest import NAVIGATION
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +25,7 @@ def test_every_area_page_renders_for_a_member(alice, url_name):
     response = alice.client().get(reverse(url_name))
     assert response.status_code == 200
     labels = [str(item["label"]) for item in response.context["navigation"]]
-    assert labels == [
-        "Dashboard",
-        "Surveys",
-        "Feedback",
-        "Customers",
-        "Cases",
-        "Analytics",
-        "Goals",
-        "Settings",
-    ]
+    assert labels == NAVIGATION["en"]
     assert [item["active"] for item in response.context["navigation"]].count(True) == 1
 
 
