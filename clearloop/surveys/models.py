@@ -71,6 +71,15 @@ class SurveyVersion(OrganizationScopedModel):
     )
     number = models.PositiveIntegerField(_("number"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    thank_you = models.JSONField(
+        _("thank-you message"),
+        default=dict,
+        blank=True,
+        help_text=_("Shown after the last page, by language code."),
+    )
+    thank_you_url = models.URLField(
+        _("thank-you link"), blank=True, help_text=_("Optional link shown on the thank-you page.")
+    )
 
     class Meta:
         verbose_name = _("survey version")
@@ -139,6 +148,18 @@ class Question(OrganizationScopedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    page = models.PositiveSmallIntegerField(
+        _("page"), default=1, help_text=_("Questions are shown page by page, from page 1.")
+    )
+    show_if = models.JSONField(
+        _("show if"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Branching: shown only when an earlier answer matches, e.g. "
+            '{"question": "nps", "min": 0, "max": 6}. Empty: always shown.'
+        ),
+    )
     required = models.BooleanField(_("required"), default=False)
     texts = models.JSONField(
         _("texts"), default=dict, help_text=_("The question by language code.")
@@ -193,6 +214,27 @@ class ResponseChannel(models.TextChoices):
     API = "api", _("API")
 
 
+class Distribution(OrganizationScopedModel):
+    """One way a survey reaches respondents (a public link, a QR code, a widget, email
+    invitations), with its own public token so each can be switched off on its own."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="distributions", verbose_name=_("survey")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ResponseChannel.choices)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    public_token = models.CharField(max_length=43, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["survey", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.get_kind_display()}"
+
+
 class Response(OrganizationScopedModel):
     """One respondent's pass through one survey version; complete once `completed_at` is set."""
 
@@ -223,6 +265,17 @@ class Response(OrganizationScopedModel):
         related_name="responses",
         verbose_name=_("interaction"),
     )
+    distribution = models.ForeignKey(
+        Distribution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("distribution"),
+    )
+    # Chosen by the respondent's page (or an API client) before the first save: every save
+    # and the final submit carry it, so a retry finds the same response instead of a new one.
+    submission_id = models.UUIDField(_("submission id"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=ResponseChannel.choices)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     hidden_fields = models.JSONField(
@@ -239,6 +292,12 @@ class Response(OrganizationScopedModel):
         verbose_name_plural = _("responses")
         ordering = ["-started_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "submission_id"],
+                condition=Q(submission_id__isnull=False),
+                name="response_submission_id_unique_per_survey",
+                violation_error_message=_("This response was submitted already."),
+            ),
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("started_at")),
                 name="response_completes_after_it_starts",
