@@ -6,6 +6,7 @@ A test that shows charlie cannot reach Acme's data proves tenancy for that endpo
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +85,31 @@ def bob(acme: Organization) -> Persona:
 @pytest.fixture
 def charlie(globex: Organization) -> Persona:
     return _persona("charlie@globex.test", "Charlie Chen", globex, Role.OWNER)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run (Playwright allows one sync instance)."""
+    from clearloop.core.testing import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    # Playwright's sync API runs an event loop; Django refuses sync ORM calls inside one.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 __all__ = ["PASSWORD", "Persona"]

@@ -6,6 +6,7 @@ from clearloop.core.middleware import relaxed_styles
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.accounts.api_urls")),
+    path("", include("clearloop.surveys.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
@@ -23,6 +24,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("s/", include("clearloop.surveys.public.urls")),
     path("", include("clearloop.web.urls")),
     path("accounts/", include("clearloop.accounts.urls")),
     path("api/v1/", include((api_v1, "api"))),

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from clearloop.accounts.models import Organization, Team, User
+from clearloop.accounts.models import Membership, Organization, Team, User
 from clearloop.accounts.roles import Role
 from clearloop.accounts.services import member_add, organization_create, team_create
 from clearloop.core.errors import Conflict, ValidationFailed
@@ -35,7 +35,16 @@ from clearloop.demo.reference import (
     TeamSpec,
 )
 from clearloop.feedback.models import FeedbackItem
-from clearloop.surveys.models import Answer, Question, Response, Survey, SurveyVersion
+from clearloop.surveys.models import (
+    Answer,
+    Question,
+    Response,
+    ResponseChannel,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
+)
+from clearloop.surveys.services import distribution_create
 
 BATCH_SIZE = 1000
 M = TypeVar("M", bound=models.Model)
@@ -158,7 +167,15 @@ def _write(plan: DemoPlan) -> Organization:
     _orders(organization, plan, customers)
     responses = _responses(organization, plan, customers, interactions)
     _feedback(organization, plan, customers, responses)
+    _public_links(organization)
     return organization
+
+
+def _public_links(organization: Organization) -> None:
+    """A public link for every live survey, so the demo can be answered as a customer."""
+    owner = Membership.objects.get(organization=organization, role=Role.OWNER)
+    for survey in Survey.objects.for_organization(organization).filter(status=SurveyStatus.LIVE):
+        distribution_create(survey=survey, kind=ResponseChannel.LINK, name="Public link", by=owner)
 
 
 def _people(people: Sequence[Person]) -> dict[str, User]:

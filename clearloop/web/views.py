@@ -15,7 +15,7 @@ from clearloop.accounts.roles import Capability
 from clearloop.customers.selectors import customers_list
 from clearloop.feedback.models import FeedbackItem
 from clearloop.feedback.selectors import feedback_list
-from clearloop.surveys.selectors import surveys_list
+from clearloop.surveys.selectors import surveys_list, surveys_with_public_links
 
 PAGE_SIZE = 50
 
@@ -37,9 +37,8 @@ def home(request: OrganizationRequest) -> HttpResponse:
 
 @member_required(Capability.VIEW_DASHBOARDS)
 def surveys(request: OrganizationRequest) -> HttpResponse:
-    return render(
-        request, "web/surveys.html", {"surveys": surveys_list(organization=request.organization)}
-    )
+    survey_list = surveys_with_public_links(organization=request.organization)
+    return render(request, "web/surveys.html", {"surveys": survey_list})
 
 
 @member_required(Capability.VIEW_FEEDBACK)

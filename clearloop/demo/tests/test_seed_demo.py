@@ -201,3 +201,22 @@ def test_admin_lists_the_demo_rows(demo: Organization, model: str) -> None:
 
     assert client.get(f"/admin/{model}/").status_code == 200
     assert client.get(f"/admin/{model}/{first.pk}/change/").status_code == 200
+
+
+def test_every_live_demo_survey_can_be_answered_through_its_public_link(
+    demo: Organization,
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from clearloop.surveys.models import Distribution, Survey, SurveyStatus
+
+    live = Survey.objects.for_organization(demo).filter(status=SurveyStatus.LIVE)
+    assert live.exists()
+    for survey in live:
+        link = Distribution.objects.get(survey=survey, kind="link", active=True)
+        for language in survey.languages:
+            url = reverse("survey_public:page", args=[link.public_token]) + f"?lang={language}"
+            response = Client().get(url)
+            assert response.status_code == 200, (survey.name, language)
+            assert 'name="submission_id"' in response.content.decode()

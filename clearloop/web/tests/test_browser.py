@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from clearloop.accounts.tests.factories import PASSWORD
-from clearloop.web.tests.conftest import NAVIGATION, screenshot
+from clearloop.core.testing import screenshot
+from clearloop.web.tests.conftest import NAVIGATION
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -104,3 +104,11 @@ def test_static_assets_are_served_from_our_origin(alice):
     html = alice.client().get(reverse("web:home")).content.decode()
     assert "/static/vendor/htmx-2.0.11.min.js" in html
     assert "https://" not in html.split("<body")[0]
+
+
+def test_surveys_page_links_to_the_public_survey(alice):
+    from clearloop.surveys.tests.conftest import build_survey
+
+    distribution = build_survey(alice.organization)
+    html = alice.client().get(reverse("web:surveys")).content.decode()
+    assert reverse("survey_public:page", args=[distribution.public_token]) in html

@@ -1,0 +1,264 @@
+"""Writes for surveys: create and edit definitions, publish, close, duplicate, import,
+and the distributions that carry a survey to respondents.
+
+Every function is keyword-only and runs in one transaction: a refused definition leaves
+nothing behind. A published version's questions are never changed; editing a live survey
+opens a new draft version, so stored answers keep the questions they answered.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clearloop.accounts.models import Membership, Organization
+from clearloop.accounts.roles import Capability
+from clearloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from clearloop.surveys import selectors
+from clearloop.surveys.definition import (
+    definition_from_version,
+    options_for_storage,
+    validate_definition,
+)
+from clearloop.surveys.models import (
+    Distribution,
+    Question,
+    ResponseChannel,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
+)
+
+MAX_IMPORT_BYTES = 1024 * 1024
+
+
+def _require(by: Membership, capability: Capability, organization_id: int) -> None:
+    if by.organization_id != organization_id:
+        raise NotFound(_("No such survey."))
+    if not by.allows(capability):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _locked(survey: Survey) -> Survey:
+    """Re-read the survey under a row lock so two editors cannot open two drafts."""
+    return Survey.objects.select_for_update().get(pk=survey.pk)
+
+
+def _store_questions(version: SurveyVersion, definition: Mapping[str, Any]) -> None:
+    version.thank_you = definition["thank_you"]
+    version.thank_you_url = definition["thank_you_url"]
+    version.save(update_fields=["thank_you", "thank_you_url", "updated_at"])
+    Question.objects.bulk_create(
+        Question(
+            organization_id=version.organization_id,
+            version=version,
+            key=question["key"],
+            kind=question["kind"],
+            position=position,
+            page=question["page"],
+            required=question["required"],
+            texts=question["texts"],
+            options=options_for_storage(question["kind"], question["options"]),
+            show_if=question["show_if"],
+        )
+        for position, question in enumerate(definition["questions"])
+    )
+
+
+def _apply_survey_fields(survey: Survey, definition: Mapping[str, Any]) -> None:
+    survey.name = definition["name"]
+    survey.default_language = definition["default_language"]
+    survey.languages = definition["languages"]
+
+
+@transaction.atomic
+def survey_create(
+    *, organization: Organization, definition: Mapping[str, Any], by: Membership
+) -> Survey:
+    """A draft survey whose version 1 (unpublished) holds the definition's questions."""
+    _require(by, Capability.MANAGE_SURVEYS, organization.pk)
+    cleaned = validate_definition(definition)
+    survey = Survey(organization=organization, status=SurveyStatus.DRAFT)
+    _apply_survey_fields(survey, cleaned)
+    survey.save()
+    version = SurveyVersion.objects.create(organization=organization, survey=survey, number=1)
+    _store_questions(version, cleaned)
+    return survey
+
+
+@transaction.atomic
+def survey_update_draft(*, survey: Survey, definition: Mapping[str, Any], by: Membership) -> Survey:
+    """Replace the draft's questions; a survey with only published versions gets a new
+    draft numbered after the newest one. Published questions are never touched."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    cleaned = validate_definition(definition)
+    survey = _locked(survey)
+    draft = selectors.survey_draft(survey)
+    if draft is None:
+        latest = selectors.survey_latest_version(survey)
+        draft = SurveyVersion.objects.create(
+            organization_id=survey.organization_id,
+            survey=survey,
+            number=(latest.number if latest else 0) + 1,
+        )
+    elif draft.responses.exists():
+        raise Conflict(_("This draft already has responses; publish it and edit again."))
+    else:
+        draft.questions.all().delete()
+    _store_questions(draft, cleaned)
+    _apply_survey_fields(survey, cleaned)
+    survey.save(update_fields=["name", "default_language", "languages", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey, by: Membership) -> SurveyVersion:
+    """Publish the draft: new respondents get it, earlier responses keep their version."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    survey = _locked(survey)
+    draft = selectors.survey_draft(survey)
+    if draft is None:
+        raise Conflict(
+            _("There is nothing to publish: this survey has no draft. Edit the survey first.")
+        )
+    draft.published_at = timezone.now()
+    draft.save(update_fields=["published_at", "updated_at"])
+    survey.status = SurveyStatus.LIVE
+    survey.save(update_fields=["status", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, by: Membership) -> Survey:
+    """Stop taking responses; stored responses stay."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    survey = _locked(survey)
+    if survey.status != SurveyStatus.LIVE:
+        raise Conflict(
+            _("Only a live survey can be closed; this one is %(status)s.")
+            % {"status": survey.get_status_display()}
+        )
+    survey.status = SurveyStatus.CLOSED
+    survey.save(update_fields=["status", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_reopen(*, survey: Survey, by: Membership) -> Survey:
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    survey = _locked(survey)
+    if survey.status != SurveyStatus.CLOSED:
+        raise Conflict(
+            _("Only a closed survey can be reopened; this one is %(status)s.")
+            % {"status": survey.get_status_display()}
+        )
+    survey.status = SurveyStatus.LIVE
+    survey.save(update_fields=["status", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_duplicate(*, survey: Survey, name: str, by: Membership) -> Survey:
+    """A new draft survey with the newest version's questions (draft or published)."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    latest = selectors.survey_latest_version(survey)
+    if latest is None:
+        raise Conflict(_("This survey has no questions to copy."))
+    definition = {**definition_from_version(latest), "name": name}
+    return survey_create(organization=survey.organization, definition=definition, by=by)
+
+
+@transaction.atomic
+def survey_delete(*, survey: Survey, by: Membership) -> None:
+    """Delete a survey that has no responses; one with responses can only be closed."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    survey = _locked(survey)
+    if selectors.survey_has_responses(survey):
+        raise Conflict(_("This survey has responses and cannot be deleted; close it instead."))
+    survey.delete()
+
+
+def parse_definition_document(document: bytes | str) -> Any:
+    """JSON text → Python, refusing oversize documents and reporting where JSON breaks."""
+    raw = document.encode() if isinstance(document, str) else document
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ValidationFailed(
+            _("The file is %(size)d KB; a survey definition may be at most %(max)d KB.")
+            % {"size": len(raw) // 1024, "max": MAX_IMPORT_BYTES // 1024},
+            fields={"document": "too_large"},
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed(
+            _("The file is not UTF-8 text (byte %(position)d). Save it as UTF-8 JSON.")
+            % {"position": error.start},
+            fields={"document": "encoding"},
+        ) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationFailed(
+            _("The file is not valid JSON: %(reason)s at line %(line)d, column %(column)d.")
+            % {"reason": error.msg, "line": error.lineno, "column": error.colno},
+            fields={"document": f"line {error.lineno}, column {error.colno}: {error.msg}"},
+        ) from error
+
+
+def survey_import(*, organization: Organization, document: bytes | str, by: Membership) -> Survey:
+    """Create a draft survey from an exported JSON definition (at most 1 MB)."""
+    _require(by, Capability.MANAGE_SURVEYS, organization.pk)
+    return survey_create(
+        organization=organization, definition=parse_definition_document(document), by=by
+    )
+
+
+def survey_export(*, survey: Survey, version: SurveyVersion | None = None) -> dict[str, Any]:
+    """The definition of `version` (default: the current one) as a JSON-ready dict."""
+    if version is None:
+        version = selectors.survey_current_version(survey)
+    if version is None or version.survey_id != survey.pk:
+        raise NotFound(_("This survey has no such version."))
+    return definition_from_version(version)
+
+
+# --- Distributions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def distribution_create(
+    *, survey: Survey, kind: str, name: str = "", by: Membership
+) -> Distribution:
+    """A new way to reach respondents, with its own unguessable public token."""
+    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    if kind not in ResponseChannel.values:
+        raise ValidationFailed(
+            _("The kind must be one of %(kinds)s.") % {"kinds": ", ".join(ResponseChannel.values)},
+            fields={"kind": "invalid"},
+        )
+    if len(name) > 120:
+        raise ValidationFailed(_("Keep the name under 120 characters."), fields={"name": "long"})
+    return Distribution.objects.create(
+        organization_id=survey.organization_id,
+        survey=survey,
+        kind=kind,
+        name=name.strip(),
+        public_token=secrets.token_urlsafe(32),
+    )
+
+
+@transaction.atomic
+def distribution_set_active(
+    *, distribution: Distribution, active: bool, by: Membership
+) -> Distribution:
+    """Switch one distribution on or off; its link answers nothing while off."""
+    _require(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    distribution.active = active
+    distribution.save(update_fields=["active", "updated_at"])
+    return distribution
