@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clearloop.customers",
     "clearloop.surveys",
     "clearloop.feedback",
+    "clearloop.analytics",
     "clearloop.web",
     "clearloop.demo",
 ]

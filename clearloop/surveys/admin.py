@@ -1,10 +1,19 @@
-"""Admin pages for surveys, versions, questions, responses and answers."""
+"""Admin pages for surveys, versions, questions, responses, answers, invitations and
+opt-outs."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from clearloop.surveys.models import Answer, Question, Response, Survey, SurveyVersion
+from clearloop.surveys.models import (
+    Answer,
+    ContactOptOut,
+    Question,
+    Response,
+    Survey,
+    SurveyInvitation,
+    SurveyVersion,
+)
 
 
 @admin.register(Survey)
@@ -70,3 +79,23 @@ class AnswerAdmin(admin.ModelAdmin[Answer]):
     list_filter = ["organization", "question__kind"]
     raw_id_fields = ["response", "question"]
     list_select_related = ["response__survey", "question", "organization"]
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(admin.ModelAdmin[SurveyInvitation]):
+    list_display = ["email", "distribution", "status", "sent_at", "reminders_sent", "expires_at"]
+    list_filter = ["organization", "status", "language"]
+    search_fields = ["email"]
+    raw_id_fields = ["distribution", "customer", "response"]
+    # The digest is useless to a reader and the only handle on the link: keep it off screen.
+    exclude = ["token_hash"]
+    readonly_fields = ["sent_at", "reminders_sent", "last_reminder_at", "error"]
+    list_select_related = ["distribution__survey", "organization"]
+
+
+@admin.register(ContactOptOut)
+class ContactOptOutAdmin(admin.ModelAdmin[ContactOptOut]):
+    list_display = ["email", "source", "created_at", "organization"]
+    list_filter = ["organization", "source"]
+    search_fields = ["email"]
+    list_select_related = ["organization"]

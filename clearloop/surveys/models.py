@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from clearloop.accounts.models import Language
@@ -225,6 +226,20 @@ class Distribution(OrganizationScopedModel):
     name = models.CharField(_("name"), max_length=120, blank=True)
     public_token = models.CharField(max_length=43, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    # Email invitations only; the other kinds ignore these.
+    contact_frequency_days = models.PositiveIntegerField(
+        _("contact frequency (days)"),
+        default=30,
+        help_text=_("Skip customers invited or surveyed within this many days."),
+    )
+    reminder_count = models.PositiveSmallIntegerField(
+        _("reminders"), default=1, help_text=_("Reminders sent to those who have not answered.")
+    )
+    reminder_delay_hours = models.PositiveIntegerField(
+        _("reminder delay (hours)"),
+        default=72,
+        help_text=_("Hours between the invitation and a reminder."),
+    )
 
     class Meta:
         verbose_name = _("distribution")
@@ -356,3 +371,137 @@ class Answer(OrganizationScopedModel):
     def __str__(self) -> str:
         value = self.number if self.number is not None else (self.choices or self.text[:40])
         return f"{self.question.key}{'/' + self.row if self.row else ''}: {value}"
+
+
+class InvitationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+    OPTED_OUT = "opted_out", _("Opted out")
+
+
+class SurveyInvitation(OrganizationScopedModel):
+    """A personal invitation to answer a survey, emailed to one customer.
+
+    Only the SHA-256 of the link's token is stored. The token itself exists in the email
+    alone: sending (and every reminder) issues a fresh one, so the previous link stops
+    working. The answer it leads to is `response`; once that is complete the invitation
+    is answered and its link is spent.
+    """
+
+    distribution = models.ForeignKey(
+        Distribution,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("distribution"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        verbose_name=_("customer"),
+    )
+    email = models.EmailField(
+        _("email address"), help_text=_("The customer's address when the invitation was made.")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    token_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.QUEUED,
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_reminder_at = models.DateTimeField(_("last reminder at"), null=True, blank=True)
+    # When the next reminder is due (None: no more reminders). Stored rather than computed
+    # from the distribution's delay, so finding due reminders is one indexed range scan.
+    next_reminder_at = models.DateTimeField(_("next reminder at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    response = models.OneToOneField(
+        Response,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("response"),
+    )
+    hidden_fields = models.JSONField(
+        _("hidden fields"),
+        default=dict,
+        blank=True,
+        help_text=_("Values stored with the response, e.g. an order id."),
+    )
+    error = models.TextField(_("last delivery error"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                name="survey_invitation_token_unique",
+                violation_error_message=_("This invitation token is already in use."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["sent", "answered"]) | Q(sent_at__isnull=False),
+                name="survey_invitation_sent_has_sent_at",
+                violation_error_message=_("A sent invitation needs its send time."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(response__isnull=False),
+                name="survey_invitation_answered_has_response",
+                violation_error_message=_("An answered invitation needs its response."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "customer", "sent_at"], name="invitation_org_customer"
+            ),
+            models.Index(fields=["status", "next_reminder_at"], name="invitation_reminder_due"),
+            models.Index(fields=["distribution", "status"], name="invitation_distribution"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.distribution} ({self.status})"
+
+
+class OptOutSource(models.TextChoices):
+    LINK = "link", _("Opt-out link")
+    ONE_CLICK = "one_click", _("One-click unsubscribe (mail client)")
+    STAFF = "staff", _("Recorded by staff")
+
+
+class ContactOptOut(OrganizationScopedModel):
+    """An address that asked for no more survey emails from this organization.
+
+    Checked when invitations are made, sent and reminded, for every survey."""
+
+    email = models.EmailField(_("email address"), help_text=_("Stored in lower case."))
+    source = models.CharField(
+        _("source"), max_length=16, choices=OptOutSource.choices, default=OptOutSource.LINK
+    )
+
+    class Meta:
+        verbose_name = _("contact opt-out")
+        verbose_name_plural = _("contact opt-outs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                name="contact_opt_out_unique_per_organization",
+                violation_error_message=_("This address has already opted out."),
+            ),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")),
+                name="contact_opt_out_email_lower_case",
+                violation_error_message=_("Store opted-out addresses in lower case."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, icon id, url names that count as inside this area)
 AREAS = [
     ("web:home", _("Dashboard"), "home", ("web:home",)),
-    ("web:surveys", _("Surveys"), "surveys", ("web:surveys",)),
+    ("web:surveys", _("Surveys"), "surveys", ("web:surveys", "web:survey_")),
     ("web:feedback", _("Feedback"), "feedback", ("web:feedback",)),
     ("web:customers", _("Customers"), "customers", ("web:customers",)),
     ("web:cases", _("Cases"), "cases", ("web:cases",)),
@@ -31,7 +31,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sprite = static("clearloop/icons.svg")
     items = []
     for url_name, label, icon, prefixes in AREAS:
-        active = any(current == p or (p.endswith(":") and current.startswith(p)) for p in prefixes)
+        active = any(
+            current == p or (p.endswith((":", "_")) and current.startswith(p)) for p in prefixes
+        )
         items.append(
             {
                 "url": reverse(url_name),

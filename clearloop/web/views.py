@@ -3,18 +3,42 @@ owning app's selectors and renders."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.models import Language
 from clearloop.accounts.roles import Capability
+from clearloop.core.scoping import get_for_organization_or_404
 from clearloop.customers.selectors import customers_list
 from clearloop.feedback.models import FeedbackItem
 from clearloop.feedback.selectors import feedback_list
+from clearloop.surveys.exporting import csv_lines, export_rows, xlsx_file
+from clearloop.surveys.models import Response, ResponseChannel, Survey
+from clearloop.surveys.results import (
+    NPS_GROUP_CHOICES,
+    Figure,
+    ResponseFilters,
+    response_answers,
+    responses_page,
+    survey_summary,
+)
 from clearloop.surveys.selectors import surveys_list, surveys_with_public_links
 
 PAGE_SIZE = 50
@@ -91,6 +115,189 @@ def settings_index(request: OrganizationRequest) -> HttpResponse:
     if request.membership.allows(Capability.MANAGE_MEMBERS):
         return redirect("accounts:members")
     return redirect("accounts:preferences")
+
+
+# --- Survey results, responses and exports ---------------------------------------------
+
+HIDDEN_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ResponseFilterForm(forms.Form):
+    """The GET filters shared by the results page, the response list and the exports."""
+
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        choices=[("", gettext_lazy("All languages")), *Language.choices],
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        required=False,
+        choices=[("", gettext_lazy("All channels")), *ResponseChannel.choices],
+    )
+    nps_group = forms.ChoiceField(
+        label=gettext_lazy("NPS group"),
+        required=False,
+        choices=[("", gettext_lazy("Everyone")), *NPS_GROUP_CHOICES],
+    )
+    hidden = forms.CharField(
+        label=gettext_lazy("Hidden field"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "team=billing"}),
+    )
+
+    def clean_hidden(self) -> tuple[str, str] | None:
+        raw = self.cleaned_data["hidden"].strip()
+        if not raw:
+            return None
+        key, equals, value = raw.partition("=")
+        if not equals or not HIDDEN_KEY.match(key.strip()):
+            raise forms.ValidationError(
+                _(
+                    "Write the hidden field as key=value, e.g. team=billing; "
+                    "keys use letters, digits, _ . and -."
+                )
+            )
+        return key.strip(), value.strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date comes before the start date."))
+        return cleaned
+
+    def filters(self) -> ResponseFilters:
+        """The filters of the valid fields; an invalid field filters nothing."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        hidden_key, hidden_value = data.get("hidden") or ("", "")
+        return ResponseFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            language=data.get("language") or "",
+            channel=data.get("channel") or "",
+            nps_group=data.get("nps_group") or "",
+            hidden_key=hidden_key,
+            hidden_value=hidden_value,
+        )
+
+
+def _survey(request: OrganizationRequest, pk: int) -> Survey:
+    return get_for_organization_or_404(Survey, organization=request.organization, pk=pk)
+
+
+def _number(value: float, style: str) -> str:
+    if style == "mean":
+        return formats.number_format(value, 2)
+    text = formats.number_format(round(value), 0)
+    return f"{text}%" if style == "percent" else text
+
+
+def _figure_display(figure: Figure) -> dict[str, Any]:
+    """A figure as the results page prints it: "NPS 32 (95% CI 24 to 40), n = 412"."""
+    estimate = figure.estimate
+    interval = ""
+    if estimate.low is not None and estimate.high is not None:
+        interval = _("95%% CI %(low)s to %(high)s") % {
+            "low": _number(estimate.low, figure.style),
+            "high": _number(estimate.high, figure.style),
+        }
+    return {
+        "label": figure.label,
+        "value": "—" if estimate.value is None else _number(estimate.value, figure.style),
+        "interval": interval,
+        "n": estimate.n,
+        "enough": estimate.enough,
+    }
+
+
+def _can_export(request: OrganizationRequest) -> bool:
+    return request.membership.allows(Capability.EXPORT_DATA)
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def survey_results(request: OrganizationRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    form = ResponseFilterForm(request.GET)
+    summary = survey_summary(
+        survey=survey, filters=form.filters(), language=translation.get_language() or ""
+    )
+    questions = [
+        {"result": result, "figures": [_figure_display(f) for f in result.figures]}
+        for result in summary["questions"]
+    ]
+    headline = next((q["figures"][0] for q in questions if q["figures"]), None)
+    context = {
+        "survey": survey,
+        "form": form,
+        "summary": summary,
+        "completion": _figure_display(
+            Figure(gettext_lazy("Completion rate"), summary["completion_rate"], "percent")
+        ),
+        "headline": headline,
+        "questions": questions,
+        "can_export": _can_export(request),
+    }
+    return render(request, "web/survey_results.html", context)
+
+
+@member_required(Capability.VIEW_FEEDBACK)
+def survey_responses(request: OrganizationRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    form = ResponseFilterForm(request.GET)
+    page = responses_page(survey=survey, filters=form.filters(), page=request.GET.get("page"))
+    context = {"survey": survey, "form": form, "page": page, "can_export": _can_export(request)}
+    return render(request, "web/survey_responses.html", context)
+
+
+@member_required(Capability.VIEW_FEEDBACK)
+def survey_response(request: OrganizationRequest, pk: int, response_pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    response = get_for_organization_or_404(
+        Response, organization=request.organization, survey=survey, pk=response_pk
+    )
+    response.survey = survey
+    answers = response_answers(response=response, language=translation.get_language() or "")
+    hidden = sorted((response.hidden_fields or {}).items())
+    return render(
+        request,
+        "web/survey_response.html",
+        {"survey": survey, "response": response, "answers": answers, "hidden_fields": hidden},
+    )
+
+
+def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -> None:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+
+
+# member_required's View type names HttpResponse; streaming responses are views too.
+@member_required(Capability.EXPORT_DATA)  # type: ignore[arg-type]
+def survey_export_csv(request: OrganizationRequest, pk: int) -> StreamingHttpResponse:
+    survey = _survey(request, pk)
+    rows = export_rows(survey=survey, filters=ResponseFilterForm(request.GET).filters())
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    _attachment(response, f"survey-{survey.pk}-responses.csv")
+    return response
+
+
+@member_required(Capability.EXPORT_DATA)  # type: ignore[arg-type]
+def survey_export_xlsx(request: OrganizationRequest, pk: int) -> FileResponse:
+    survey = _survey(request, pk)
+    rows = export_rows(survey=survey, filters=ResponseFilterForm(request.GET).filters())
+    response = FileResponse(xlsx_file(rows), content_type=XLSX_TYPE)
+    _attachment(response, f"survey-{survey.pk}-responses.xlsx")
+    return response
 
 
 @never_cache

@@ -4,6 +4,9 @@ Nobody is signed in here, so the views trust only the token in the path, the sig
 hidden fields, and the submission id the page itself made. An unknown, inactive or
 closed link always gets the same 404 page; guessing tokens and posting are rate-limited
 per address.
+
+The page flow (`get_page`, `post_page`, `thanks_page`) takes an `Entry`, so the personal
+invitation link (`clearloop.surveys.public.invitations`) runs the very same pages.
 """
 
 from __future__ import annotations
@@ -166,10 +169,58 @@ def _remember(response: HttpResponse, request: HttpRequest, token: str, submissi
     )
 
 
-def _url(name: str, token: str, **params: Any) -> str:
-    query = urlencode({key: value for key, value in params.items() if value})
-    base = reverse(f"survey_public:{name}", args=[token])
-    return f"{base}?{query}" if query else base
+class Entry:
+    """How a respondent came in, and what that decides for the page flow: the URLs, which
+    response is theirs, how one starts and completes. This one is the public link
+    (``/s/<token>/``): the page chooses a submission id, kept in a cookie for resuming.
+    `clearloop.surveys.public.invitations.InvitationLink` is the personal email link."""
+
+    namespace = "survey_public"
+
+    def __init__(self, distribution: Distribution, token: str) -> None:
+        self.distribution = distribution
+        self.token = token
+
+    def url(self, name: str, **params: Any) -> str:
+        query = urlencode({key: value for key, value in params.items() if value})
+        base = reverse(f"{self.namespace}:{name}", args=[self.token])
+        return f"{base}?{query}" if query else base
+
+    def preferred_language(self) -> str | None:
+        return None
+
+    def existing(self, request: HttpRequest) -> Response | None:
+        return _submission_from_cookie(request, self.distribution)
+
+    def new_submission_id(self) -> str:
+        return str(uuid.uuid4())
+
+    def check_hidden(self, hidden_token: str) -> None:
+        """ValidationFailed when the signed hidden fields in the link were altered."""
+        if hidden_token:
+            unsign_hidden_fields(self.distribution, hidden_token)
+
+    def start(self, request: HttpRequest, language: str) -> Response:
+        """The response this POST answers; ValueError or ValidationFailed for a bad form."""
+        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
+        hidden_token = request.POST.get("h", "")
+        hidden = unsign_hidden_fields(self.distribution, hidden_token) if hidden_token else {}
+        return response_start_or_resume(
+            distribution=self.distribution,
+            submission_id=submission_id,
+            language=language,
+            hidden_fields=hidden,
+        )
+
+    def complete(self, response: Response) -> Response:
+        return response_complete(response=response)
+
+    def remember(self, http_response: HttpResponse, request: HttpRequest, submission: str) -> None:
+        _remember(http_response, request, self.token, submission)
+
+
+class PublicLink(Entry):
+    pass
 
 
 # --- The page form ----------------------------------------------------------------------------
@@ -178,7 +229,7 @@ def _url(name: str, token: str, **params: Any) -> str:
 def _page_context(
     *,
     request: HttpRequest,
-    distribution: Distribution,
+    entry: Entry,
     questionnaire: Questionnaire,
     page: int,
     values: dict[str, AnswerValue],
@@ -195,9 +246,8 @@ def _page_context(
     earlier = [
         p for p in questionnaire.pages if p < page and visible_on_page(questionnaire, p, values)
     ]
-    token = distribution.public_token
     return {
-        "survey": distribution.survey,
+        "survey": entry.distribution.survey,
         "questions": questions,
         "page": page,
         "page_number": len(earlier) + 1,
@@ -205,26 +255,26 @@ def _page_context(
             [p for p in questionnaire.pages if visible_on_page(questionnaire, p, values)]
         ),
         "is_last": page_after(questionnaire, page, values) is None,
-        "back_url": _url("page", token, page=earlier[-1], lang=language) if earlier else "",
+        "back_url": entry.url("page", page=earlier[-1], lang=language) if earlier else "",
         "errors": errors,
         "language": language,
         "languages": [
-            (code, LANGUAGE_NAMES[code], _url("page", token, lang=code, page=page, h=hidden_token))
-            for code in distribution.survey.languages
+            (code, LANGUAGE_NAMES[code], entry.url("page", lang=code, page=page, h=hidden_token))
+            for code in entry.distribution.survey.languages
             if code in LANGUAGE_NAMES
         ],
         "submission_id": submission_id,
         "hidden_token": hidden_token,
         "honeypot": HONEYPOT_FIELD,
-        "action": reverse("survey_public:page", args=[token]),
+        "action": entry.url("page"),
     }
 
 
 def _show_page(
-    request: HttpRequest, distribution: Distribution, status: int = 200, **context: Any
+    request: HttpRequest, entry: Entry, status: int = 200, **context: Any
 ) -> HttpResponse:
     with translation.override(context["language"]):
-        page_context = _page_context(request=request, distribution=distribution, **context)
+        page_context = _page_context(request=request, entry=entry, **context)
         return render(request, "surveys/public/page.html", page_context, status=status)
 
 
@@ -233,34 +283,35 @@ def _requested_page(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _get_page(request: HttpRequest, distribution: Distribution) -> HttpResponse:
+def get_page(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """Show the page the respondent is on: the first one, or where a partial response
+    left off; a completed response goes to the thank-you page."""
     hidden_token = request.GET.get("h", "")
-    if hidden_token:
-        try:
-            unsign_hidden_fields(distribution, hidden_token)
-        except ValidationFailed as error:
-            return _message_page(request, 400, _("Link not valid"), error.message)
-    existing = _submission_from_cookie(request, distribution)
-    token = distribution.public_token
+    try:
+        entry.check_hidden(hidden_token)
+    except ValidationFailed as error:
+        return _message_page(request, 400, _("Link not valid"), error.message)
+    existing = entry.existing(request)
+    survey = entry.distribution.survey
     if existing is not None and existing.is_complete:
-        return HttpResponseRedirect(_url("thanks", token, lang=request.GET.get("lang")))
+        return HttpResponseRedirect(entry.url("thanks", lang=request.GET.get("lang")))
     if existing is not None:
         questionnaire = questionnaire_of(response=existing)
         values = stored_values(response=existing, questionnaire=questionnaire)
-        language = _language_for(request, distribution.survey, existing.language)
+        language = _language_for(request, survey, existing.language)
         page = _requested_page(request)
         if page not in questionnaire.pages or not visible_on_page(questionnaire, page, values):
             page = first_unanswered_page(questionnaire, values) or questionnaire.pages[-1]
         submission_id = str(existing.submission_id)
     else:
-        questionnaire = questionnaire_current(survey=distribution.survey)
+        questionnaire = questionnaire_current(survey=survey)
         values = {}
-        language = _language_for(request, distribution.survey)
+        language = _language_for(request, survey, entry.preferred_language())
         page = page_after(questionnaire, None, values) or questionnaire.pages[0]
-        submission_id = str(uuid.uuid4())
+        submission_id = entry.new_submission_id()
     response = _show_page(
         request,
-        distribution,
+        entry,
         questionnaire=questionnaire,
         page=page,
         values=values,
@@ -268,56 +319,50 @@ def _get_page(request: HttpRequest, distribution: Distribution) -> HttpResponse:
         submission_id=submission_id,
         hidden_token=hidden_token,
     )
-    _remember(response, request, token, submission_id)
+    entry.remember(response, request, submission_id)
     return response
 
 
-def _post_page(request: HttpRequest, distribution: Distribution) -> HttpResponse:
-    token = distribution.public_token
-    language = _language_for(request, distribution.survey)
+def post_page(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """Save one page; go on to the next page, or complete the response after the last."""
+    language = _language_for(request, entry.distribution.survey)
     if request.POST.get(HONEYPOT_FIELD):
         # A bot filled the field people never see: look successful, keep nothing.
-        return HttpResponseRedirect(_url("thanks", token, lang=language))
+        return HttpResponseRedirect(entry.url("thanks", lang=language))
     hidden_token = request.POST.get("h", "")
     try:
-        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
-        hidden = unsign_hidden_fields(distribution, hidden_token) if hidden_token else {}
+        response = entry.start(request, language)
     except ValueError:
         return _message_page(
             request, 400, _("Page expired"), _("Open the survey link again to continue.")
         )
     except ValidationFailed as error:
         return _message_page(request, 400, _("Link not valid"), error.message)
-    response = response_start_or_resume(
-        distribution=distribution,
-        submission_id=submission_id,
-        language=language,
-        hidden_fields=hidden,
-    )
     if response.is_complete:
-        return HttpResponseRedirect(_url("thanks", token, lang=language))
+        return HttpResponseRedirect(entry.url("thanks", lang=language))
+    submission_id = str(response.submission_id)
     questionnaire = questionnaire_of(response=response)
     page_raw = request.POST.get("page", "")
     page = int(page_raw) if page_raw.isdigit() else 0
     if page not in questionnaire.pages:
-        return HttpResponseRedirect(_url("page", token, lang=language))
+        return HttpResponseRedirect(entry.url("page", lang=language))
     answers = answers_from_form(questionnaire.on_page(page), request.POST)
     try:
         response_save_page(response=response, page=page, answers=answers)
     except Conflict:
-        return HttpResponseRedirect(_url("thanks", token, lang=language))
+        return HttpResponseRedirect(entry.url("thanks", lang=language))
     except ValidationFailed as error:
         values = stored_values(response=response, questionnaire=questionnaire)
         values.update(values_from_answers(answers))
         return _show_page(
             request,
-            distribution,
+            entry,
             status=400,
             questionnaire=questionnaire,
             page=page,
             values=values,
             language=language,
-            submission_id=str(submission_id),
+            submission_id=submission_id,
             hidden_token=hidden_token,
             errors={key: str(message) for key, message in error.fields.items()},
         )
@@ -325,51 +370,37 @@ def _post_page(request: HttpRequest, distribution: Distribution) -> HttpResponse
     next_page = page_after(questionnaire, page, values)
     if next_page is None:
         try:
-            response_complete(response=response)
+            entry.complete(response)
         except ValidationFailed as error:
             # Something required was skipped on an earlier page: go back there.
             first = min(questionnaire.by_key[key].page for key in error.fields)
-            redirect = HttpResponseRedirect(_url("page", token, page=first, lang=language))
-            _remember(redirect, request, token, str(submission_id))
+            redirect = HttpResponseRedirect(entry.url("page", page=first, lang=language))
+            entry.remember(redirect, request, submission_id)
             return redirect
-        redirect = HttpResponseRedirect(_url("thanks", token, lang=language))
+        redirect = HttpResponseRedirect(entry.url("thanks", lang=language))
     else:
-        redirect = HttpResponseRedirect(_url("page", token, page=next_page, lang=language))
-    _remember(redirect, request, token, str(submission_id))
+        redirect = HttpResponseRedirect(entry.url("page", page=next_page, lang=language))
+    entry.remember(redirect, request, submission_id)
     return redirect
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def survey_page(request: HttpRequest, token: str) -> HttpResponse:
-    if _guessing(request):
+def too_many_posts(request: HttpRequest, entry: Entry) -> HttpResponse | None:
+    """The 429 page when this address posts too often to one distribution, else None."""
+    if not _over_limit(f"post:{entry.distribution.pk}", request, _posts_per_minute()):
+        return None
+    with translation.override(_language_for(request, entry.distribution.survey)):
         return _too_many(request)
-    distribution = _resolve(request, token)
-    if distribution is None:
-        return _not_found(request)
-    if request.method != "POST":
-        return _get_page(request, distribution)
-    if _over_limit(f"post:{distribution.pk}", request, _posts_per_minute()):
-        with translation.override(_language_for(request, distribution.survey)):
-            return _too_many(request)
-    return _post_page(request, distribution)
 
 
-@require_http_methods(["GET", "HEAD"])
-def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    distribution = _resolve(request, token)
-    if distribution is None:
-        return _not_found(request)
-    existing = _submission_from_cookie(request, distribution)
+def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -> HttpResponse:
+    """The version's thank-you message (and link) in the respondent's language."""
+    survey = entry.distribution.survey
     try:
-        version = (
-            existing.version
-            if existing
-            else questionnaire_current(survey=distribution.survey).version
-        )
+        version = existing.version if existing else questionnaire_current(survey=survey).version
     except ClearloopError:
         return _not_found(request)
-    language = _language_for(request, distribution.survey, existing.language if existing else None)
-    survey = distribution.survey
+    preferred = existing.language if existing else entry.preferred_language()
+    language = _language_for(request, survey, preferred)
     messages: dict[str, str] = version.thank_you or {}
     message = messages.get(language) or messages.get(survey.default_language) or ""
     with translation.override(language):
@@ -383,6 +414,29 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
                 "link": version.thank_you_url,
             },
         )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_page(request: HttpRequest, token: str) -> HttpResponse:
+    if _guessing(request):
+        return _too_many(request)
+    distribution = _resolve(request, token)
+    if distribution is None:
+        return _not_found(request)
+    entry = PublicLink(distribution, token)
+    if request.method != "POST":
+        return get_page(request, entry)
+    return too_many_posts(request, entry) or post_page(request, entry)
+
+
+@require_http_methods(["GET", "HEAD"])
+def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    distribution = _resolve(request, token)
+    if distribution is None:
+        return _not_found(request)
+    return thanks_page(
+        request, PublicLink(distribution, token), _submission_from_cookie(request, distribution)
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------------
