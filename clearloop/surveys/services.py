@@ -134,31 +134,36 @@ def survey_publish(*, survey: Survey, by: Membership) -> SurveyVersion:
     return draft
 
 
-@transaction.atomic
 def survey_close(*, survey: Survey, by: Membership) -> Survey:
     """Stop taking responses; stored responses stay."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
-    survey = _locked(survey)
-    if survey.status != SurveyStatus.LIVE:
-        raise Conflict(
-            _("Only a live survey can be closed; this one is %(status)s.")
-            % {"status": survey.get_status_display()}
-        )
-    survey.status = SurveyStatus.CLOSED
-    survey.save(update_fields=["status", "updated_at"])
-    return survey
+    return _status_change(
+        survey=survey,
+        by=by,
+        required=SurveyStatus.LIVE,
+        new=SurveyStatus.CLOSED,
+        refusal=_("Only a live survey can be closed; this one is %(status)s."),
+    )
+
+
+def survey_reopen(*, survey: Survey, by: Membership) -> Survey:
+    return _status_change(
+        survey=survey,
+        by=by,
+        required=SurveyStatus.CLOSED,
+        new=SurveyStatus.LIVE,
+        refusal=_("Only a closed survey can be reopened; this one is %(status)s."),
+    )
 
 
 @transaction.atomic
-def survey_reopen(*, survey: Survey, by: Membership) -> Survey:
+def _status_change(
+    *, survey: Survey, by: Membership, required: str, new: str, refusal: str
+) -> Survey:
     _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     survey = _locked(survey)
-    if survey.status != SurveyStatus.CLOSED:
-        raise Conflict(
-            _("Only a closed survey can be reopened; this one is %(status)s.")
-            % {"status": survey.get_status_display()}
-        )
-    survey.status = SurveyStatus.LIVE
+    if survey.status != required:
+        raise Conflict(refusal % {"status": survey.get_status_display()})
+    survey.status = new
     survey.save(update_fields=["status", "updated_at"])
     return survey
 
