@@ -4,6 +4,7 @@ opt-outs."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from clearloop.surveys.models import (
     Answer,
@@ -37,6 +38,8 @@ class SurveyVersionAdmin(admin.ModelAdmin[SurveyVersion]):
     raw_id_fields = ["survey"]
     inlines = [QuestionInline]
     list_select_related = ["survey", "organization"]
+    # Links typed without a scheme are https (Django 6's default, without its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Question)
