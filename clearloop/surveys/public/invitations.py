@@ -22,11 +22,11 @@ from clearloop.surveys.models import InvitationStatus, OptOutSource, Response, S
 from clearloop.surveys.public import views
 from clearloop.surveys.public.views import (
     Entry,
-    _guessing,
-    _message_page,
-    _misses_per_minute,
-    _over_limit,
-    _too_many,
+    guessing,
+    message_page,
+    misses_per_minute,
+    over_limit,
+    too_many,
 )
 
 
@@ -62,7 +62,7 @@ class InvitationLink(Entry):
 
 def _closed(request: HttpRequest) -> HttpResponse:
     # One page for unknown, expired, answered and opted-out links: nothing to learn by trying.
-    return _message_page(
+    return message_page(
         request,
         404,
         _("This link is closed"),
@@ -74,14 +74,14 @@ def _closed(request: HttpRequest) -> HttpResponse:
 
 
 def _miss(request: HttpRequest) -> HttpResponse:
-    _over_limit("miss", request, _misses_per_minute())
+    over_limit("miss", request, misses_per_minute())
     return _closed(request)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
-    if _guessing(request):
-        return _too_many(request)
+    if guessing(request):
+        return too_many(request)
     invitation = inviting.invitation_for_token(token=token)
     if invitation is None:
         return _miss(request)
@@ -98,8 +98,8 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    if _guessing(request):
-        return _too_many(request)
+    if guessing(request):
+        return too_many(request)
     invitation = inviting.invitation_for_token(token=token)
     if invitation is None or not (
         invitation.status == InvitationStatus.ANSWERED or inviting.invitation_is_open(invitation)
@@ -114,8 +114,8 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_opt_out_page(request: HttpRequest, code: str) -> HttpResponse:
     """GET asks to confirm; POST records the opt-out for the whole organization."""
-    if _guessing(request):
-        return _too_many(request)
+    if guessing(request):
+        return too_many(request)
     invitation = inviting.invitation_for_opt_out_code(code)
     if invitation is None:
         return _miss(request)

@@ -68,7 +68,7 @@ def _client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _over_limit(scope: str, request: HttpRequest, limit: int) -> bool:
+def over_limit(scope: str, request: HttpRequest, limit: int) -> bool:
     """Count one attempt in this minute's window; True once `limit` is exceeded."""
     window = int(timezone.now().timestamp() // 60)
     key = f"survey-rate:{scope}:{_client_address(request)}:{window}"
@@ -83,7 +83,7 @@ def _posts_per_minute() -> int:
     return int(getattr(settings, "CLEARLOOP_SURVEY_POSTS_PER_MINUTE", 30))
 
 
-def _misses_per_minute() -> int:
+def misses_per_minute() -> int:
     return int(getattr(settings, "CLEARLOOP_SURVEY_MISSES_PER_MINUTE", 30))
 
 
@@ -102,7 +102,7 @@ def _language_for(request: HttpRequest, survey: Survey, preferred: str | None = 
     return survey.default_language
 
 
-def _message_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def message_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(
         request,
         "surveys/public/message.html",
@@ -113,7 +113,7 @@ def _message_page(request: HttpRequest, status: int, title: str, message: str) -
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     # The same words for unknown, inactive and closed links: nothing to learn by guessing.
-    return _message_page(
+    return message_page(
         request,
         404,
         _("Survey not available"),
@@ -121,8 +121,8 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = _message_page(
+def too_many(request: HttpRequest) -> HttpResponse:
+    response = message_page(
         request,
         429,
         _("Too many attempts"),
@@ -135,14 +135,14 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 def _resolve(request: HttpRequest, token: str) -> Distribution | None:
     distribution = distribution_for_token(token=token)
     if distribution is None:
-        _over_limit("miss", request, _misses_per_minute())
+        over_limit("miss", request, misses_per_minute())
     return distribution
 
 
-def _guessing(request: HttpRequest) -> bool:
+def guessing(request: HttpRequest) -> bool:
     window = int(timezone.now().timestamp() // 60)
     key = f"survey-rate:miss:{_client_address(request)}:{window}"
-    return int(cache.get(key, 0)) >= _misses_per_minute()
+    return int(cache.get(key, 0)) >= misses_per_minute()
 
 
 def _submission_from_cookie(request: HttpRequest, distribution: Distribution) -> Response | None:
@@ -290,7 +290,7 @@ def get_page(request: HttpRequest, entry: Entry) -> HttpResponse:
     try:
         entry.check_hidden(hidden_token)
     except ValidationFailed as error:
-        return _message_page(request, 400, _("Link not valid"), error.message)
+        return message_page(request, 400, _("Link not valid"), error.message)
     existing = entry.existing(request)
     survey = entry.distribution.survey
     if existing is not None and existing.is_complete:
@@ -333,11 +333,11 @@ def post_page(request: HttpRequest, entry: Entry) -> HttpResponse:
     try:
         response = entry.start(request, language)
     except ValueError:
-        return _message_page(
+        return message_page(
             request, 400, _("Page expired"), _("Open the survey link again to continue.")
         )
     except ValidationFailed as error:
-        return _message_page(request, 400, _("Link not valid"), error.message)
+        return message_page(request, 400, _("Link not valid"), error.message)
     if response.is_complete:
         return HttpResponseRedirect(entry.url("thanks", lang=language))
     submission_id = str(response.submission_id)
@@ -386,10 +386,10 @@ def post_page(request: HttpRequest, entry: Entry) -> HttpResponse:
 
 def too_many_posts(request: HttpRequest, entry: Entry) -> HttpResponse | None:
     """The 429 page when this address posts too often to one distribution, else None."""
-    if not _over_limit(f"post:{entry.distribution.pk}", request, _posts_per_minute()):
+    if not over_limit(f"post:{entry.distribution.pk}", request, _posts_per_minute()):
         return None
     with translation.override(_language_for(request, entry.distribution.survey)):
-        return _too_many(request)
+        return too_many(request)
 
 
 def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -> HttpResponse:
@@ -418,8 +418,8 @@ def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
-    if _guessing(request):
-        return _too_many(request)
+    if guessing(request):
+        return too_many(request)
     distribution = _resolve(request, token)
     if distribution is None:
         return _not_found(request)
@@ -473,14 +473,14 @@ def _submission(body: Any) -> tuple[uuid.UUID, str, dict[str, Any], str]:
 @require_POST
 def survey_submit(request: HttpRequest, token: str) -> JsonResponse:
     """Start, answer and complete a response in one request; safe to retry."""
-    if _guessing(request):
+    if guessing(request):
         return _problem(429, "rate_limited", "Too many attempts. Wait a minute and try again.")
     target = submit_target(token=token)
     if target is None:
-        _over_limit("miss", request, _misses_per_minute())
+        over_limit("miss", request, misses_per_minute())
         return _problem(404, "not_found", "No survey is open at this link.")
     distribution, questionnaire = target
-    if _over_limit(f"post:{distribution.pk}", request, _posts_per_minute()):
+    if over_limit(f"post:{distribution.pk}", request, _posts_per_minute()):
         return _problem(429, "rate_limited", "Too many attempts. Wait a minute and try again.")
     try:
         body = json.loads(request.body or b"null")
