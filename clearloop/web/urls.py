@@ -16,6 +16,36 @@ urlpatterns = [
     ),
     path("surveys/<int:pk>/export.csv", views.survey_export_csv, name="survey_export_csv"),
     path("surveys/<int:pk>/export.xlsx", views.survey_export_xlsx, name="survey_export_xlsx"),
+    path(
+        "surveys/<int:pk>/distributions/",
+        views.survey_distributions,
+        name="survey_distributions",
+    ),
+    path(
+        "surveys/<int:pk>/distributions/new",
+        views.survey_distribution_create,
+        name="survey_distribution_create",
+    ),
+    path(
+        "surveys/<int:pk>/distributions/<int:distribution_pk>/active",
+        views.survey_distribution_set_active,
+        name="survey_distribution_set_active",
+    ),
+    path(
+        "surveys/<int:pk>/distributions/<int:distribution_pk>/qr.png",
+        views.survey_distribution_qr_png,
+        name="survey_distribution_qr_png",
+    ),
+    path(
+        "surveys/<int:pk>/distributions/<int:distribution_pk>/qr.svg",
+        views.survey_distribution_qr_svg,
+        name="survey_distribution_qr_svg",
+    ),
+    path(
+        "surveys/<int:pk>/distributions/<int:distribution_pk>/qr-preview.svg",
+        views.survey_distribution_qr_preview,
+        name="survey_distribution_qr_preview",
+    ),
     path("feedback/", views.feedback, name="feedback"),
     path("customers/", views.customers, name="customers"),
     path("cases/", views.cases, name="cases"),

@@ -7,30 +7,38 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.models import Language
 from clearloop.accounts.roles import Capability
+from clearloop.core.errors import ClearloopError
 from clearloop.core.scoping import get_for_organization_or_404
 from clearloop.customers.selectors import customers_list
 from clearloop.feedback.models import FeedbackItem
 from clearloop.feedback.selectors import feedback_list
 from clearloop.surveys.exporting import csv_lines, export_rows, xlsx_file
-from clearloop.surveys.models import Response, ResponseChannel, Survey
+from clearloop.surveys.models import Distribution, Response, ResponseChannel, Survey
+from clearloop.surveys.qr import qr_png, qr_svg
 from clearloop.surveys.results import (
     NPS_GROUP_CHOICES,
     Figure,
@@ -39,7 +47,12 @@ from clearloop.surveys.results import (
     responses_page,
     survey_summary,
 )
-from clearloop.surveys.selectors import surveys_list, surveys_with_public_links
+from clearloop.surveys.selectors import (
+    distributions_of,
+    surveys_list,
+    surveys_with_public_links,
+)
+from clearloop.surveys.services import distribution_create, distribution_set_active
 
 PAGE_SIZE = 50
 
@@ -306,3 +319,156 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- Survey distributions: public links, QR codes, on/off -----------------------------
+
+# Kinds whose respondents arrive through the public link (and so can use a QR code).
+LINKED_KINDS = {ResponseChannel.LINK, ResponseChannel.QR, ResponseChannel.WIDGET}
+QR_PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+class DistributionCreateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            (ResponseChannel.LINK, ResponseChannel.LINK.label),
+            (ResponseChannel.QR, ResponseChannel.QR.label),
+        ],
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. Counter poster")}),
+    )
+
+
+def _public_url(distribution: Distribution) -> str:
+    return settings.SITE_URL + reverse("survey_public:page", args=[distribution.public_token])
+
+
+def _linked_distribution(
+    request: OrganizationRequest, pk: int, distribution_pk: int
+) -> Distribution:
+    """A distribution of this organization's survey `pk` that has a public link, or 404."""
+    survey = _survey(request, pk)
+    distribution = get_for_organization_or_404(
+        Distribution, organization=request.organization, survey=survey, pk=distribution_pk
+    )
+    if distribution.kind not in LINKED_KINDS:
+        raise Http404("Email and API distributions have no public link.")
+    return distribution
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def survey_distributions(request: OrganizationRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    completed = Q(responses__completed_at__isnull=False)
+    distributions = distributions_of(survey=survey).annotate(
+        completed_count=Count("responses", filter=completed)
+    )
+    rows = [
+        {"distribution": d, "url": _public_url(d) if d.kind in LINKED_KINDS else ""}
+        for d in distributions
+    ]
+    can_manage = request.membership.allows(Capability.MANAGE_SURVEYS)
+    context = {
+        "survey": survey,
+        "rows": rows,
+        "can_manage": can_manage,
+        "create_form": DistributionCreateForm() if can_manage else None,
+    }
+    return render(request, "web/survey_distributions.html", context)
+
+
+@member_required(Capability.MANAGE_SURVEYS)
+@require_POST
+def survey_distribution_create(request: OrganizationRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    form = DistributionCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose a link or a QR code, and keep the name under 120 characters.")
+        )
+        return redirect("web:survey_distributions", pk=survey.pk)
+    try:
+        distribution_create(
+            survey=survey,
+            kind=form.cleaned_data["kind"],
+            name=form.cleaned_data["name"],
+            by=request.membership,
+        )
+    except ClearloopError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Distribution created. Share its link or QR code."))
+    return redirect("web:survey_distributions", pk=survey.pk)
+
+
+@member_required(Capability.MANAGE_SURVEYS)
+@require_POST
+def survey_distribution_set_active(
+    request: OrganizationRequest, pk: int, distribution_pk: int
+) -> HttpResponse:
+    survey = _survey(request, pk)
+    distribution = get_for_organization_or_404(
+        Distribution, organization=request.organization, survey=survey, pk=distribution_pk
+    )
+    active = request.POST.get("active")
+    if active not in ("0", "1"):
+        messages.error(request, _("Choose whether to switch the distribution on or off."))
+        return redirect("web:survey_distributions", pk=survey.pk)
+    try:
+        distribution_set_active(
+            distribution=distribution, active=active == "1", by=request.membership
+        )
+    except ClearloopError as error:
+        messages.error(request, error.message)
+    else:
+        if distribution.active:
+            messages.success(request, _("Distribution switched on: its link answers again."))
+        else:
+            messages.success(
+                request, _("Distribution switched off: its link now shows “not available”.")
+            )
+    return redirect("web:survey_distributions", pk=survey.pk)
+
+
+def _qr_response(content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def survey_distribution_qr_png(
+    request: OrganizationRequest, pk: int, distribution_pk: int
+) -> HttpResponse:
+    distribution = _linked_distribution(request, pk, distribution_pk)
+    response = _qr_response(qr_png(_public_url(distribution)), "image/png")
+    _attachment(response, f"survey-{pk}-qr.png")
+    return response
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def survey_distribution_qr_svg(
+    request: OrganizationRequest, pk: int, distribution_pk: int
+) -> HttpResponse:
+    distribution = _linked_distribution(request, pk, distribution_pk)
+    response = _qr_response(qr_svg(_public_url(distribution)), "image/svg+xml")
+    _attachment(response, f"survey-{pk}-qr.svg")
+    return response
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def survey_distribution_qr_preview(
+    request: OrganizationRequest, pk: int, distribution_pk: int
+) -> HttpResponse:
+    """The SVG inline, for the page's <img>. An SVG opened as a document may run script,
+    so this one carries a policy that allows none, whatever the SVG contains."""
+    distribution = _linked_distribution(request, pk, distribution_pk)
+    response = _qr_response(qr_svg(_public_url(distribution)), "image/svg+xml")
+    response["Content-Security-Policy"] = QR_PREVIEW_POLICY
+    return response

@@ -24,7 +24,9 @@
       button.addEventListener("click", function () {
         var target = document.getElementById(button.getAttribute("data-copy"));
         if (!target || !navigator.clipboard) return;
-        navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        // An input's text is its value; other elements copy what they show.
+        var text = "value" in target ? target.value : target.textContent;
+        navigator.clipboard.writeText(text.trim()).then(function () {
           button.textContent = button.getAttribute("data-copied") || "Copied";
         });
       });
