@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import (
     FileResponse,
     Http404,
@@ -48,7 +47,7 @@ from clearloop.surveys.results import (
     survey_summary,
 )
 from clearloop.surveys.selectors import (
-    distributions_of,
+    distributions_with_counts,
     surveys_list,
     surveys_with_public_links,
 )
@@ -364,10 +363,7 @@ def _linked_distribution(
 @member_required(Capability.VIEW_DASHBOARDS)
 def survey_distributions(request: OrganizationRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
-    completed = Q(responses__completed_at__isnull=False)
-    distributions = distributions_of(survey=survey).annotate(
-        completed_count=Count("responses", filter=completed)
-    )
+    distributions = distributions_with_counts(survey=survey)
     rows = [
         {"distribution": d, "url": _public_url(d) if d.kind in LINKED_KINDS else ""}
         for d in distributions
