@@ -29,9 +29,18 @@ from clearloop.analytics.metrics import (
     mean_estimate,
     moments,
     nps,
+    response_rate,
     top_box_share,
 )
-from clearloop.surveys.models import Answer, Question, QuestionKind, Response, Survey
+from clearloop.surveys.models import (
+    Answer,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyInvitation,
+)
 
 PAGE_SIZE = 50
 SCORE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES, QuestionKind.RATING)
@@ -358,9 +367,11 @@ def survey_summary(
     *, survey: Survey, filters: ResponseFilters, language: str = ""
 ) -> dict[str, Any]:
     """The survey's results under `filters`: `started`, `completed`, `completion_rate`
-    (an Estimate), `minimum_n`, and `questions`: a `QuestionResult` per question (per row,
-    for a matrix) over completed responses, with question texts in `language`.
-    Five queries whatever the number of responses."""
+    (an Estimate), `response_rate` (an Estimate over delivered email invitations, unfiltered;
+    None when none were delivered), `minimum_n`, and `questions`: a `QuestionResult` per
+    question (per row, for a matrix) over completed responses, with question texts in
+    `language`.
+    Six queries whatever the number of responses (one for the invitations)."""
     least = minimum_n()
     responses = filtered_responses(survey=survey, filters=filters)
     counts = responses.aggregate(
@@ -386,9 +397,27 @@ def survey_summary(
         "started": counts["started"],
         "completed": counts["completed"],
         "completion_rate": top_box_share(counts["completed"], counts["started"], minimum_n=least),
+        "response_rate": invitation_response_rate(survey=survey, minimum_n=least),
         "minimum_n": least,
         "questions": questions,
     }
+
+
+def invitation_response_rate(*, survey: Survey, minimum_n: int) -> Estimate | None:
+    """Answered email invitations over delivered ones (DESIGN.md: completed responses /
+    delivered invitations), or None when the survey has sent none. One query."""
+    delivered = Q(sent_at__isnull=False) & ~Q(status=InvitationStatus.FAILED)
+    counts = (
+        SurveyInvitation.objects.for_organization(survey.organization_id)
+        .filter(distribution__survey=survey)
+        .aggregate(
+            delivered=Count("pk", filter=delivered),
+            answered=Count("pk", filter=delivered & Q(status=InvitationStatus.ANSWERED)),
+        )
+    )
+    if not counts["delivered"]:
+        return None
+    return response_rate(counts["answered"], counts["delivered"], minimum_n=minimum_n)
 
 
 # --- Lists ---------------------------------------------------------------------------

@@ -255,6 +255,10 @@ def survey_results(request: OrganizationRequest, pk: int) -> HttpResponse:
         "completion": _figure_display(
             Figure(gettext_lazy("Completion rate"), summary["completion_rate"], "percent")
         ),
+        "response_rate": summary["response_rate"]
+        and _figure_display(
+            Figure(gettext_lazy("Response rate"), summary["response_rate"], "percent")
+        ),
         "headline": headline,
         "questions": questions,
         "can_export": _can_export(request),

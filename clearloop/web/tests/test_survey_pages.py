@@ -165,3 +165,41 @@ def test_an_agent_sees_results_without_export_links(bob, version):
     html = bob.client().get(_url("web:survey_results", version.survey)).content.decode()
 
     assert "export.csv" not in html
+
+
+def test_results_show_the_response_rate_of_delivered_invitations(alice, version):
+    """DESIGN.md: response rate = completed responses / delivered invitations. 40 delivered
+    (a failed and a queued one do not count), 10 answered: 25%, Wilson 95% CI 14% to 40%."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clearloop.customers.tests.factories import CustomerFactory
+    from clearloop.surveys.models import Distribution, InvitationStatus, SurveyInvitation
+
+    url = _url("web:survey_results", version.survey)
+    assert 'data-testid="response-rate"' not in alice.client().get(url).content.decode()
+    email = Distribution.objects.create(
+        organization=alice.organization, survey=version.survey, kind="email", public_token="e1"
+    )
+    now = timezone.now()
+    answered = list(Response.objects.filter(survey=version.survey)[:10])
+    statuses = [InvitationStatus.ANSWERED] * 10 + [InvitationStatus.SENT] * 30
+    for number, status in enumerate([*statuses, InvitationStatus.FAILED, InvitationStatus.QUEUED]):
+        SurveyInvitation.objects.create(
+            response=answered[number] if status == InvitationStatus.ANSWERED else None,
+            organization=alice.organization,
+            distribution=email,
+            customer=CustomerFactory(organization=alice.organization),
+            email=f"c{number}@example.com",
+            language="en",
+            token_hash=f"{number:064d}",
+            status=status,
+            sent_at=None if status == InvitationStatus.QUEUED else now,
+            expires_at=now + timedelta(days=14),
+        )
+    html = alice.client().get(url).content.decode()
+    assert 'data-testid="response-rate"' in html
+    assert "25%" in html
+    assert "of 40 delivered invitations" in html
+    assert re.search(r"95% CI 14%? to 40%", html)
