@@ -31,7 +31,6 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from clearloop.accounts.models import Language
 from clearloop.core.errors import Conflict, NotFound, ValidationFailed
 from clearloop.feedback.models import FeedbackItem, FeedbackSource
 from clearloop.surveys.definition import condition_holds
@@ -49,7 +48,6 @@ from clearloop.surveys.models import (
 TEXT_MAX_LENGTH = 5000
 HIDDEN_FIELDS_MAX = 20
 HIDDEN_VALUE_MAX_LENGTH = 200
-LANGUAGES = {language.value for language in Language}
 
 # A stored or submitted answer, reduced to what branching rules and validation look at:
 # an int, a list of choice keys, a text, or {row: int} for a matrix.
@@ -301,7 +299,8 @@ def _answer_rows(response: Response, question: Question, value: AnswerValue) -> 
 
 
 def _language(survey: Survey, language: str | None) -> str:
-    if language in LANGUAGES:
+    """The asked-for language if the survey is written in it, else the survey's default."""
+    if language in survey.languages:
         return str(language)
     return survey.default_language
 

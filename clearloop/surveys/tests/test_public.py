@@ -247,6 +247,13 @@ def test_json_submit_is_idempotent_under_retries(distribution):
     assert response.is_complete
 
 
+def test_json_submit_in_a_language_the_survey_lacks_is_stored_in_its_default(distribution):
+    answers = {"nps": 10, "promoter_reason": ["fast"]}
+    body = {"submission_id": str(uuid.uuid4()), "language": "zh-hans", "answers": answers}
+    assert _submit(Client(), distribution, body).status_code == 201
+    assert Response.objects.get().language == distribution.survey.default_language
+
+
 def test_json_submit_explains_what_is_wrong(distribution):
     bad = _submit(
         Client(),
