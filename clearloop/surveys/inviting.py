@@ -61,7 +61,7 @@ from clearloop.surveys.responding import (
     response_complete,
     response_start_or_resume,
 )
-from clearloop.surveys.services import _require
+from clearloop.surveys.services import require_capability
 
 logger = logging.getLogger("clearloop.surveys.inviting")
 
@@ -204,7 +204,7 @@ def invitations_create(
 ) -> InvitationBatch:
     """Invite customers to answer through an email distribution, in one transaction;
     each invitation is emailed by a background task after commit."""
-    _require(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
     _check_distribution(distribution)
     customers = list({customer.pk: customer for customer in customers}.values())
     assert_same_organization(distribution.organization, *customers)

@@ -38,7 +38,7 @@ from clearloop.surveys.models import (
 MAX_IMPORT_BYTES = 1024 * 1024
 
 
-def _require(by: Membership, capability: Capability, organization_id: int) -> None:
+def require_capability(by: Membership, capability: Capability, organization_id: int) -> None:
     if by.organization_id != organization_id:
         raise NotFound(_("No such survey."))
     if not by.allows(capability):
@@ -82,7 +82,7 @@ def survey_create(
     *, organization: Organization, definition: Mapping[str, Any], by: Membership
 ) -> Survey:
     """A draft survey whose version 1 (unpublished) holds the definition's questions."""
-    _require(by, Capability.MANAGE_SURVEYS, organization.pk)
+    require_capability(by, Capability.MANAGE_SURVEYS, organization.pk)
     cleaned = validate_definition(definition)
     survey = Survey(organization=organization, status=SurveyStatus.DRAFT)
     _apply_survey_fields(survey, cleaned)
@@ -96,7 +96,7 @@ def survey_create(
 def survey_update_draft(*, survey: Survey, definition: Mapping[str, Any], by: Membership) -> Survey:
     """Replace the draft's questions; a survey with only published versions gets a new
     draft numbered after the newest one. Published questions are never touched."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     cleaned = validate_definition(definition)
     survey = _locked(survey)
     draft = selectors.survey_draft(survey)
@@ -120,7 +120,7 @@ def survey_update_draft(*, survey: Survey, definition: Mapping[str, Any], by: Me
 @transaction.atomic
 def survey_publish(*, survey: Survey, by: Membership) -> SurveyVersion:
     """Publish the draft: new respondents get it, earlier responses keep their version."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     survey = _locked(survey)
     draft = selectors.survey_draft(survey)
     if draft is None:
@@ -159,7 +159,7 @@ def survey_reopen(*, survey: Survey, by: Membership) -> Survey:
 def _status_change(
     *, survey: Survey, by: Membership, required: str, new: str, refusal: str
 ) -> Survey:
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     survey = _locked(survey)
     if survey.status != required:
         raise Conflict(refusal % {"status": survey.get_status_display()})
@@ -171,7 +171,7 @@ def _status_change(
 @transaction.atomic
 def survey_duplicate(*, survey: Survey, name: str, by: Membership) -> Survey:
     """A new draft survey with the newest version's questions (draft or published)."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     latest = selectors.survey_latest_version(survey)
     if latest is None:
         raise Conflict(_("This survey has no questions to copy."))
@@ -182,7 +182,7 @@ def survey_duplicate(*, survey: Survey, name: str, by: Membership) -> Survey:
 @transaction.atomic
 def survey_delete(*, survey: Survey, by: Membership) -> None:
     """Delete a survey that has no responses; one with responses can only be closed."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     survey = _locked(survey)
     if selectors.survey_has_responses(survey):
         raise Conflict(_("This survey has responses and cannot be deleted; close it instead."))
@@ -218,7 +218,7 @@ def parse_definition_document(document: bytes | str) -> Any:
 
 def survey_import(*, organization: Organization, document: bytes | str, by: Membership) -> Survey:
     """Create a draft survey from an exported JSON definition (at most 1 MB)."""
-    _require(by, Capability.MANAGE_SURVEYS, organization.pk)
+    require_capability(by, Capability.MANAGE_SURVEYS, organization.pk)
     return survey_create(
         organization=organization, definition=parse_definition_document(document), by=by
     )
@@ -241,7 +241,7 @@ def distribution_create(
     *, survey: Survey, kind: str, name: str = "", by: Membership
 ) -> Distribution:
     """A new way to reach respondents, with its own unguessable public token."""
-    _require(by, Capability.MANAGE_SURVEYS, survey.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, survey.organization_id)
     if kind not in ResponseChannel.values:
         raise ValidationFailed(
             _("The kind must be one of %(kinds)s.") % {"kinds": ", ".join(ResponseChannel.values)},
@@ -263,7 +263,7 @@ def distribution_set_active(
     *, distribution: Distribution, active: bool, by: Membership
 ) -> Distribution:
     """Switch one distribution on or off; its link answers nothing while off."""
-    _require(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
     distribution.active = active
     distribution.save(update_fields=["active", "updated_at"])
     return distribution
