@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -240,6 +241,22 @@ class Distribution(OrganizationScopedModel):
         default=72,
         help_text=_("Hours between the invitation and a reminder."),
     )
+    # Email invitations triggered by a closed interaction wait this long before they go.
+    send_delay_minutes = models.PositiveIntegerField(
+        _("send delay (minutes)"),
+        default=0,
+        help_text=_("For invitations after an interaction: minutes to wait before sending."),
+    )
+    # Widget only: the web origins (https://shop.example.com) allowed to embed the survey.
+    # Empty means no page may frame it.
+    allowed_origins = models.JSONField(
+        _("allowed origins"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Websites allowed to show this survey in the widget, e.g. https://shop.example.com."
+        ),
+    )
 
     class Meta:
         verbose_name = _("distribution")
@@ -415,6 +432,19 @@ class SurveyInvitation(OrganizationScopedModel):
         default=InvitationStatus.QUEUED,
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Not before this time (None: at once). Set for invitations after an interaction.
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
+    # First time the survey page was opened from the link (the funnel's "opened" step).
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    interaction = models.ForeignKey(
+        "customers.Interaction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+        verbose_name=_("interaction"),
+        help_text=_("The service contact this invitation asks about."),
+    )
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminder_at = models.DateTimeField(_("last reminder at"), null=True, blank=True)
     # When the next reminder is due (None: no more reminders). Stored rather than computed
@@ -464,6 +494,7 @@ class SurveyInvitation(OrganizationScopedModel):
             ),
             models.Index(fields=["status", "next_reminder_at"], name="invitation_reminder_due"),
             models.Index(fields=["distribution", "status"], name="invitation_distribution"),
+            models.Index(fields=["status", "send_after"], name="invitation_send_due"),
         ]
 
     def __str__(self) -> str:
@@ -505,3 +536,62 @@ class ContactOptOut(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ResponseExport(OrganizationScopedModel):
+    """A raw-response export built in the background, with its progress and its file.
+
+    The file is kept in the database (exports are bounded and short-lived), so any web
+    node can serve it without shared storage; old exports are deleted by a periodic task.
+    """
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="exports", verbose_name=_("survey")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows to export"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows exported"), default=0)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response export")
+        verbose_name_plural = _("response exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.format} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Percent done, 0 to 100."""
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
