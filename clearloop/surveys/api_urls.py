@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from clearloop.surveys import api
@@ -21,4 +21,5 @@ urlpatterns = [
         distribution,
         name="survey-distribution-detail",
     ),
+    path("", include("clearloop.surveys.export_api_urls")),
 ]
