@@ -17,8 +17,8 @@ from dataclasses import replace
 from decimal import Decimal
 from itertools import accumulate
 
+from clearloop.demo import distributions, voices
 from clearloop.demo import responses as survey_responses
-from clearloop.demo import voices
 from clearloop.demo.conversations import NOTES, TOPICS
 from clearloop.demo.plan import CustomerPlan, DemoPlan, InteractionPlan, OrderPlan
 from clearloop.demo.reference import (
@@ -121,10 +121,17 @@ def generate_plan(
     interactions = _interactions(
         rng, timeline, customer_plans, orders, count=_interaction_count(customers, responses)
     )
-    response_plans = survey_responses.generate(
-        rng, timeline, customer_plans, orders, interactions, count=responses
+    reach = distributions.generate(
+        seed=seed,
+        timeline=timeline,
+        customers=customer_plans,
+        orders=orders,
+        interactions=interactions,
+        responses=survey_responses.generate(
+            rng, timeline, customer_plans, orders, interactions, count=responses
+        ),
     )
-    feedback = survey_responses.comment_items(response_plans) + voices.generate(
+    feedback = survey_responses.comment_items(reach.responses) + voices.generate(
         rng, timeline, customer_plans, orders, interactions
     )
     return DemoPlan(
@@ -135,8 +142,11 @@ def generate_plan(
         orders=orders,
         interactions=interactions,
         surveys=survey_responses.survey_plans(timeline),
-        responses=response_plans,
+        responses=reach.responses,
         feedback=feedback,
+        distributions=reach.distributions,
+        invitations=reach.invitations,
+        opt_outs=reach.opt_outs,
     )
 
 

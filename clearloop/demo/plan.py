@@ -107,6 +107,50 @@ class ResponsePlan:
     completed_at: dt.datetime | None
     answers: tuple[AnswerPlan, ...]
     comment: str
+    distribution: str = ""  # DistributionPlan.key; set by `invitations.generate`
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionPlan:
+    key: str  # unique in the plan: "<survey key>-<kind>"
+    survey: str  # SurveyPlan.key
+    kind: str
+    name: str
+    contact_frequency_days: int = 30
+    reminder_count: int = 1
+    reminder_delay_hours: int = 72
+    send_delay_minutes: int = 0
+    allowed_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationPlan:
+    """An email invitation as it stands at the timeline's horizon. A queued one's
+    `send_after` and `expires_at` are moved on by the time between the horizon and the
+    moment the demo is written, so it still waits when the demo starts."""
+
+    distribution: str  # DistributionPlan.key
+    customer: int
+    interaction: int | None
+    response: int | None
+    status: str
+    email: str
+    language: str
+    hidden_fields: dict[str, Any]
+    send_after: dt.datetime | None
+    sent_at: dt.datetime | None
+    opened_at: dt.datetime | None
+    reminders_sent: int
+    last_reminder_at: dt.datetime | None
+    next_reminder_at: dt.datetime | None
+    expires_at: dt.datetime
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutPlan:
+    email: str  # lower case
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +177,6 @@ class DemoPlan:
     surveys: tuple[SurveyPlan, ...]
     responses: tuple[ResponsePlan, ...]
     feedback: tuple[FeedbackPlan, ...]
+    distributions: tuple[DistributionPlan, ...]
+    invitations: tuple[InvitationPlan, ...]
+    opt_outs: tuple[OptOutPlan, ...]

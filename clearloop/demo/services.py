@@ -20,10 +20,11 @@ from django.utils import timezone
 from clearloop.accounts.models import Membership, Organization, Team, User
 from clearloop.accounts.roles import Role
 from clearloop.accounts.services import member_add, organization_create, team_create
+from clearloop.accounts.tokens import digest, new_secret
 from clearloop.core.errors import Conflict, ValidationFailed
 from clearloop.customers.models import Customer, Interaction, Order
 from clearloop.demo.generator import generate_plan
-from clearloop.demo.plan import DemoPlan, SurveyPlan
+from clearloop.demo.plan import DemoPlan, DistributionPlan, InvitationPlan, SurveyPlan
 from clearloop.demo.reference import (
     EMAIL_DOMAIN,
     ORGANIZATION_NAME,
@@ -34,17 +35,20 @@ from clearloop.demo.reference import (
     Person,
     TeamSpec,
 )
+from clearloop.demo.timeline import Timeline
 from clearloop.feedback.models import FeedbackItem
 from clearloop.surveys.models import (
     Answer,
+    ContactOptOut,
+    Distribution,
+    InvitationStatus,
     Question,
     Response,
-    ResponseChannel,
     Survey,
-    SurveyStatus,
+    SurveyInvitation,
     SurveyVersion,
 )
-from clearloop.surveys.services import distribution_create
+from clearloop.surveys.services import distribution_create, distribution_update
 
 BATCH_SIZE = 1000
 M = TypeVar("M", bound=models.Model)
@@ -109,9 +113,12 @@ def demo_delete() -> bool:
 # Children before parents, so each delete is one query (the ORM's cascade would load
 # every row into memory first; measured: 6.6 s instead of well under one).
 BULK_MODELS: tuple[type[models.Model], ...] = (
+    SurveyInvitation,
+    ContactOptOut,
     FeedbackItem,
     Answer,
     Response,
+    Distribution,
     Question,
     SurveyVersion,
     Survey,
@@ -135,6 +142,9 @@ def demo_summary(*, organization: Organization) -> dict[str, int]:
         "responses": Response.objects.for_organization(organization).count(),
         "answers": Answer.objects.for_organization(organization).count(),
         "feedback items": FeedbackItem.objects.for_organization(organization).count(),
+        "distributions": Distribution.objects.for_organization(organization).count(),
+        "invitations": SurveyInvitation.objects.for_organization(organization).count(),
+        "opt-outs": ContactOptOut.objects.for_organization(organization).count(),
     }
 
 
@@ -165,17 +175,39 @@ def _write(plan: DemoPlan) -> Organization:
     customers = _customers(organization, plan)
     interactions = _interactions(organization, plan, customers, users, teams)
     _orders(organization, plan, customers)
-    responses = _responses(organization, plan, customers, interactions)
+    surveys, versions, questions = _surveys(organization, plan.surveys)
+    distributions = _distributions(organization, plan.distributions, surveys)
+    responses = _responses(
+        organization, plan, customers, interactions, (surveys, versions, questions), distributions
+    )
     _feedback(organization, plan, customers, responses)
-    _public_links(organization)
+    _invitations(organization, plan, customers, interactions, responses, distributions)
+    _opt_outs(organization, plan)
     return organization
 
 
-def _public_links(organization: Organization) -> None:
-    """A public link for every live survey, so the demo can be answered as a customer."""
+def _distributions(
+    organization: Organization, plans: Sequence[DistributionPlan], surveys: dict[str, Survey]
+) -> dict[str, Distribution]:
+    """Every way the demo's surveys reach customers, with their settings. Each live survey
+    has a public link, so the demo can be answered as a customer."""
     owner = Membership.objects.get(organization=organization, role=Role.OWNER)
-    for survey in Survey.objects.for_organization(organization).filter(status=SurveyStatus.LIVE):
-        distribution_create(survey=survey, kind=ResponseChannel.LINK, name="Public link", by=owner)
+    distributions = {}
+    for plan in plans:
+        distribution = distribution_create(
+            survey=surveys[plan.survey], kind=plan.kind, name=plan.name, by=owner
+        )
+        distribution = distribution_update(
+            distribution=distribution,
+            by=owner,
+            contact_frequency_days=plan.contact_frequency_days,
+            reminder_count=plan.reminder_count,
+            reminder_delay_hours=plan.reminder_delay_hours,
+            send_delay_minutes=plan.send_delay_minutes,
+            allowed_origins=list(plan.allowed_origins),
+        )
+        distributions[plan.key] = distribution
+    return distributions
 
 
 def _people(people: Sequence[Person]) -> dict[str, User]:
@@ -325,8 +357,12 @@ def _responses(
     plan: DemoPlan,
     customers: list[Customer],
     interactions: list[Interaction],
+    survey_rows: tuple[
+        dict[str, Survey], dict[VersionKey, SurveyVersion], dict[tuple[str, int, str], Question]
+    ],
+    distributions: dict[str, Distribution],
 ) -> list[Response]:
-    surveys, versions, questions = _surveys(organization, plan.surveys)
+    surveys, versions, questions = survey_rows
     responses = _bulk(
         Response,
         [
@@ -336,6 +372,7 @@ def _responses(
                 version_id=versions[r.survey, r.version].pk,
                 customer_id=_pk(customers, r.customer),
                 interaction_id=_pk(interactions, r.interaction),
+                distribution_id=distributions[r.distribution].pk,
                 channel=r.channel,
                 language=r.language,
                 hidden_fields=r.hidden_fields,
@@ -383,5 +420,65 @@ def _feedback(
                 metadata=f.metadata,
             )
             for f in plan.feedback
+        ],
+    )
+
+
+def _invitations(
+    organization: Organization,
+    plan: DemoPlan,
+    customers: list[Customer],
+    interactions: list[Interaction],
+    responses: list[Response],
+    distributions: dict[str, Distribution],
+) -> None:
+    # The plan stops at the horizon (midnight); queued invitations should still be waiting
+    # when the demo is used, so they move on by the time since then.
+    shift = max(dt.timedelta(0), timezone.now() - Timeline.ending_before(plan.anchor).horizon)
+    _bulk(
+        SurveyInvitation,
+        [
+            SurveyInvitation(
+                organization_id=organization.pk,
+                distribution_id=distributions[i.distribution].pk,
+                customer_id=customers[i.customer].pk,
+                interaction_id=_pk(interactions, i.interaction),
+                response_id=_pk(responses, i.response),
+                email=i.email,
+                language=i.language,
+                # Random and unusable: no link to these invitations exists. Sending and
+                # reminding issue a fresh token, as for any invitation.
+                token_hash=digest(new_secret()),
+                status=i.status,
+                hidden_fields=i.hidden_fields,
+                sent_at=i.sent_at,
+                opened_at=i.opened_at,
+                reminders_sent=i.reminders_sent,
+                last_reminder_at=i.last_reminder_at,
+                next_reminder_at=i.next_reminder_at,
+                error=i.error,
+                **_waiting(i, shift),
+            )
+            for i in plan.invitations
+        ],
+    )
+
+
+def _waiting(invitation: InvitationPlan, shift: dt.timedelta) -> dict[str, dt.datetime | None]:
+    if invitation.status != InvitationStatus.QUEUED:
+        return {"send_after": invitation.send_after, "expires_at": invitation.expires_at}
+    assert invitation.send_after is not None
+    return {
+        "send_after": invitation.send_after + shift,
+        "expires_at": invitation.expires_at + shift,
+    }
+
+
+def _opt_outs(organization: Organization, plan: DemoPlan) -> None:
+    _bulk(
+        ContactOptOut,
+        [
+            ContactOptOut(organization_id=organization.pk, email=o.email, source=o.source)
+            for o in plan.opt_outs
         ],
     )

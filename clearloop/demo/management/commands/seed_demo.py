@@ -22,8 +22,9 @@ from clearloop.demo.services import (
 class Command(BaseCommand):
     help = (
         "Create the demo organization, Lumen Home & Living: people and teams, customers "
-        "with orders and support contacts, surveys with responses, and feedback in "
-        "English, Chinese and Japanese."
+        "with orders and support contacts, surveys with their distributions, responses "
+        "and email invitations (some reminders due), and feedback in English, Chinese and "
+        "Japanese."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
