@@ -8,6 +8,10 @@ Answers are typed by anonymous respondents, so every text cell that a spreadshee
 read as a formula (it begins with = + - @, a tab or a carriage return) is prefixed with
 a single quote (DESIGN.md, security 3). Rows are read in chunks with their answers
 prefetched: two queries per chunk, however many questions the survey has.
+
+The same rows feed the download built in the request (`csv_lines`, streamed) and the
+background export (`csv_file` / `xlsx_file`, see `clearloop.surveys.export_jobs`), which
+counts them as they pass with `with_progress`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -164,6 +168,32 @@ def csv_lines(rows: Iterator[list[Cell]]) -> Iterator[str]:
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(["" if cell is None else cell for cell in row])
+
+
+def csv_file(rows: Iterator[list[Cell]]) -> IO[bytes]:
+    """The same CSV as `csv_lines`, UTF-8 encoded into a file, rewound."""
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the caller closes it)
+    for line in csv_lines(rows):
+        output.write(line.encode("utf-8"))
+    output.seek(0)
+    return output
+
+
+def with_progress(
+    rows: Iterator[list[Cell]], *, every: int, report: Callable[[int], None]
+) -> Iterator[list[Cell]]:
+    """`rows` unchanged (the header first), calling `report(n)` after every `every` data
+    rows and once at the end with the total, so a long export can show how far it is."""
+    if every < 1:
+        raise ValueError("every must be at least 1.")
+    done = 0
+    for index, row in enumerate(rows):
+        yield row
+        done = index  # rows after the header
+        if done and done % every == 0:
+            report(done)
+    if not done or done % every:
+        report(done)
 
 
 def _xlsx_cell(cell: Cell) -> Cell:

@@ -11,7 +11,14 @@ import pytest
 from openpyxl import load_workbook
 
 from clearloop.customers.tests.factories import CustomerFactory
-from clearloop.surveys.exporting import csv_lines, export_rows, neutralize, xlsx_file
+from clearloop.surveys.exporting import (
+    csv_file,
+    csv_lines,
+    export_rows,
+    neutralize,
+    with_progress,
+    xlsx_file,
+)
 from clearloop.surveys.models import Answer, Question, Response
 from clearloop.surveys.results import ResponseFilters
 from clearloop.surveys.tests.factories import NOW
@@ -190,3 +197,52 @@ def test_export_of_2000_responses_runs_in_a_bounded_number_of_queries(
 
     assert len(rows) == 2001
     assert rows[-1][rows[0].index("comment")] == "comment 1999"
+
+
+def test_csv_file_holds_the_streamed_csv_in_utf8(version):
+    respond(version, {"comment": "=1+1 配達"})
+
+    streamed = "".join(csv_lines(export_rows(survey=version.survey, filters=NONE)))
+    built = csv_file(export_rows(survey=version.survey, filters=NONE)).read()
+
+    assert built == streamed.encode("utf-8")
+    assert "'=1+1 配達" in built.decode("utf-8")
+
+
+def test_progress_is_reported_every_few_rows_and_at_the_end(version):
+    for index in range(5):
+        respond(version, {"nps": index})
+    reported: list[int] = []
+
+    rows = list(
+        with_progress(
+            export_rows(survey=version.survey, filters=NONE), every=2, report=reported.append
+        )
+    )
+
+    assert len(rows) == 6  # the header and five responses, unchanged
+    assert reported == [2, 4, 5]
+
+
+def test_progress_of_an_empty_export_reports_zero_once(version):
+    reported: list[int] = []
+    rows = list(
+        with_progress(
+            export_rows(survey=version.survey, filters=NONE), every=2, report=reported.append
+        )
+    )
+    assert len(rows) == 1 and reported == [0]
+
+
+def test_progress_is_reported_after_the_row_was_taken(version):
+    for index in range(2):
+        respond(version, {"nps": index})
+    reported: list[int] = []
+    rows = with_progress(
+        export_rows(survey=version.survey, filters=NONE), every=1, report=reported.append
+    )
+
+    next(rows), next(rows)  # the header and the first response
+    assert reported == []  # the first row is reported once it has been written
+    next(rows)
+    assert reported == [1]
