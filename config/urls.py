@@ -26,6 +26,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("s/", include("clearloop.surveys.public.urls")),
     path("i/", include("clearloop.surveys.public.invitation_urls")),
+    path("w/", include("clearloop.surveys.public.widget")),
     path("", include("clearloop.web.urls")),
     path("accounts/", include("clearloop.accounts.urls")),
     path("api/v1/", include((api_v1, "api"))),

@@ -111,7 +111,7 @@ def message_page(request: HttpRequest, status: int, title: str, message: str) ->
     )
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
+def not_found(request: HttpRequest) -> HttpResponse:
     # The same words for unknown, inactive and closed links: nothing to learn by guessing.
     return message_page(
         request,
@@ -132,7 +132,8 @@ def too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _resolve(request: HttpRequest, token: str) -> Distribution | None:
+def resolve_token(request: HttpRequest, token: str) -> Distribution | None:
+    """The open distribution behind `token`; a miss counts towards the guessing limit."""
     distribution = distribution_for_token(token=token)
     if distribution is None:
         over_limit("miss", request, misses_per_minute())
@@ -218,6 +219,10 @@ class Entry:
     def remember(self, http_response: HttpResponse, request: HttpRequest, submission: str) -> None:
         _remember(http_response, request, self.token, submission)
 
+    def template_context(self) -> dict[str, Any]:
+        """What this entry adds to every page it renders (the widget's embed mode)."""
+        return {}
+
 
 class PublicLink(Entry):
     pass
@@ -267,6 +272,7 @@ def _page_context(
         "hidden_token": hidden_token,
         "honeypot": HONEYPOT_FIELD,
         "action": entry.url("page"),
+        **entry.template_context(),
     }
 
 
@@ -398,7 +404,7 @@ def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -
     try:
         version = existing.version if existing else questionnaire_current(survey=survey).version
     except ClearloopError:
-        return _not_found(request)
+        return not_found(request)
     preferred = existing.language if existing else entry.preferred_language()
     language = _language_for(request, survey, preferred)
     messages: dict[str, str] = version.thank_you or {}
@@ -412,6 +418,7 @@ def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -
                 "language": language,
                 "message": message,
                 "link": version.thank_you_url,
+                **entry.template_context(),
             },
         )
 
@@ -420,9 +427,9 @@ def thanks_page(request: HttpRequest, entry: Entry, existing: Response | None) -
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     if guessing(request):
         return too_many(request)
-    distribution = _resolve(request, token)
+    distribution = resolve_token(request, token)
     if distribution is None:
-        return _not_found(request)
+        return not_found(request)
     entry = PublicLink(distribution, token)
     if request.method != "POST":
         return get_page(request, entry)
@@ -431,9 +438,9 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    distribution = _resolve(request, token)
+    distribution = resolve_token(request, token)
     if distribution is None:
-        return _not_found(request)
+        return not_found(request)
     return thanks_page(
         request, PublicLink(distribution, token), _submission_from_cookie(request, distribution)
     )
