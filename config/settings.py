@@ -264,6 +264,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model so they do not clash.
+    "ENUM_NAME_OVERRIDES": {
+        "SurveyStatusEnum": "clearloop.surveys.models.SurveyStatus",
+        "ResponseExportStatusEnum": "clearloop.surveys.models.ExportStatus",
+        "InvitationStatusEnum": "clearloop.surveys.models.InvitationStatus",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

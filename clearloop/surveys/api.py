@@ -1,12 +1,15 @@
-"""REST endpoints for surveys (definitions, lifecycle, import/export) and their
-distributions. Reading needs `VIEW_DASHBOARDS`, writing `MANAGE_SURVEYS`; another
-organization's survey is a 404 on every route."""
+"""REST endpoints for surveys (definitions, lifecycle, import/export), their
+distributions, email invitations, responses, and the "after an interaction" trigger.
+Reading surveys needs `VIEW_DASHBOARDS`, reading invitations and responses (which name
+customers) `VIEW_FEEDBACK`, writing `MANAGE_SURVEYS`; another organization's survey,
+distribution, invitation or response is a 404 on every route."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,18 +19,30 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from clearloop.accounts.api import acting_membership
 from clearloop.accounts.models import Organization
 from clearloop.accounts.permissions import OrganizationScopedAPIMixin, request_organization
 from clearloop.accounts.roles import Capability
 from clearloop.core.errors import ValidationFailed
-from clearloop.surveys import selectors, services
+from clearloop.customers.services import CustomerEntry
+from clearloop.surveys import inviting, selectors, services, triggers
 from clearloop.surveys.definition import definition_from_version
-from clearloop.surveys.models import Distribution, Survey
+from clearloop.surveys.models import Distribution, Survey, SurveyInvitation
+from clearloop.surveys.models import Response as SurveyResponse
+from clearloop.surveys.results import ResponseFilters
 from clearloop.surveys.serializers import (
-    DistributionActiveSerializer,
     DistributionSerializer,
+    DistributionUpdateSerializer,
+    InteractionClosedResultSerializer,
+    InteractionClosedSerializer,
+    InvitationBatchSerializer,
+    InvitationCreateSerializer,
+    InvitationListQuerySerializer,
+    InvitationSerializer,
+    ResponseDataSerializer,
+    ResponseListQuerySerializer,
     SurveyDefinitionSerializer,
     SurveyDetailSerializer,
     SurveyDuplicateSerializer,
@@ -43,6 +58,13 @@ READ_OR_MANAGE = {
     "PUT": Capability.MANAGE_SURVEYS,
     "PATCH": Capability.MANAGE_SURVEYS,
     "DELETE": Capability.MANAGE_SURVEYS,
+}
+# Invitations and responses name customers: reading them is reading feedback.
+FEEDBACK_OR_MANAGE = {
+    **READ_OR_MANAGE,
+    "GET": Capability.VIEW_FEEDBACK,
+    "HEAD": Capability.VIEW_FEEDBACK,
+    "OPTIONS": Capability.VIEW_FEEDBACK,
 }
 
 
@@ -242,6 +264,11 @@ def _uploaded_document(request: Request) -> bytes:
         raise too_large from error
 
 
+def _settings(data: dict[str, Any]) -> dict[str, Any]:
+    """The validated fields that `services.distribution_update` changes."""
+    return {key: value for key, value in data.items() if key in services.DISTRIBUTION_SETTINGS}
+
+
 class DistributionViewSet(
     OrganizationScopedAPIMixin,
     mixins.ListModelMixin,
@@ -273,26 +300,246 @@ class DistributionViewSet(
         survey = self._survey()
         serializer = DistributionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        distribution = services.distribution_create(
-            survey=survey,
-            kind=serializer.validated_data["kind"],
-            name=serializer.validated_data.get("name", ""),
-            by=acting_membership(request),
-        )
+        data = serializer.validated_data
+        by = acting_membership(request)
+        with transaction.atomic():
+            distribution = services.distribution_create(
+                survey=survey, kind=data["kind"], name=data.get("name", ""), by=by
+            )
+            distribution = services.distribution_update(
+                distribution=distribution, by=by, **_settings(data)
+            )
         return Response(DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Switch a distribution on or off",
-        request=DistributionActiveSerializer,
+        summary="Switch a distribution on or off, or change its name and settings",
+        request=DistributionUpdateSerializer,
         responses=DistributionSerializer,
     )
     def partial_update(self, request: Request, survey_pk: str, pk: str) -> Response:
         distribution = self.get_object()
-        serializer = DistributionActiveSerializer(data=request.data)
+        serializer = DistributionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        distribution = services.distribution_set_active(
+        data = serializer.validated_data
+        by = acting_membership(request)
+        with transaction.atomic():
+            if "active" in data:
+                distribution = services.distribution_set_active(
+                    distribution=distribution, active=data["active"], by=by
+                )
+            distribution = services.distribution_update(
+                distribution=distribution, by=by, **_settings(data)
+            )
+        return Response(DistributionSerializer(distribution).data)
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def _batch_data(batch: inviting.InvitationBatch) -> dict[str, Any]:
+    skipped = [
+        {"customer": pk, "email": batch.emails.get(pk, ""), "reason": str(reason)}
+        for reason, ids in batch.skipped.items()
+        for pk in ids
+    ]
+    return {"created": batch.invitations, "skipped": skipped}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The invitations of an email distribution (filter by status, email, customer)",
+        parameters=[InvitationListQuerySerializer],
+    ),
+    retrieve=extend_schema(summary="One invitation"),
+)
+class InvitationViewSet(
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Personal email invitations of one email distribution. The link's token is never
+    shown: it exists only in the email."""
+
+    model = SurveyInvitation
+    serializer_class = InvitationSerializer
+    required_capability = FEEDBACK_OR_MANAGE
+    parser_classes = [JSONParser]
+    filter_backends: list[Any] = []
+
+    def _distribution(self) -> Distribution:
+        survey = selectors.survey_detail(
+            request_organization(self.request), self.kwargs["survey_pk"]
+        )
+        return selectors.email_distribution_detail(survey=survey, pk=self.kwargs["distribution_pk"])
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[SurveyInvitation]:
+        query = InvitationListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.invitations_of(
+            distribution=self._distribution(),
+            status=query.validated_data.get("status", ""),
+            email=query.validated_data.get("email", ""),
+            customer_id=query.validated_data.get("customer"),
+        )
+
+    def get_object(self) -> SurveyInvitation:
+        return selectors.invitation_detail(distribution=self._distribution(), pk=self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Invite customers by id or people by address (at most 1000 per call)",
+        request=InvitationCreateSerializer,
+        responses={201: InvitationBatchSerializer},
+    )
+    def create(self, request: Request, survey_pk: str, distribution_pk: str) -> Response:
+        distribution = self._distribution()
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        contacts = [
+            inviting.Contact(
+                customer=CustomerEntry(
+                    external_id=contact.get("external_id", ""),
+                    email=contact["email"],
+                    name=contact.get("name", ""),
+                    language=contact.get("language", ""),
+                ),
+                hidden_fields=contact.get("hidden_fields", {}),
+            )
+            for contact in data.get("contacts", [])
+        ]
+        batch = inviting.invitations_create_for_contacts(
             distribution=distribution,
-            active=serializer.validated_data["active"],
+            contacts=contacts,
+            customer_ids=data.get("customers", []),
+            hidden_fields=data.get("hidden_fields"),
             by=acting_membership(request),
         )
-        return Response(DistributionSerializer(distribution).data)
+        body = InvitationBatchSerializer(_batch_data(batch)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Resend: retry a failed invitation, or send a reminder of a sent one now",
+        description=(
+            "The link's token is never stored, so a sent invitation cannot be emailed again "
+            "as it was: a resend issues a fresh link (the previous one stops working) as a "
+            "reminder, which counts against the distribution's reminder budget (409 once it "
+            "is spent). A failed invitation is sent again. Answered, expired and opted-out "
+            "invitations are 409."
+        ),
+        request=None,
+        responses={202: InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, survey_pk: str, distribution_pk: str, pk: str) -> Response:
+        invitation = inviting.invitation_resend(
+            invitation=self.get_object(), by=acting_membership(request)
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- Responses ---------------------------------------------------------------------------
+
+
+def _response_query(params: Any) -> selectors.ResponseQuery:
+    query = ResponseListQuerySerializer(data=params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    return selectors.ResponseQuery(
+        filters=ResponseFilters(
+            language=data.get("language", ""),
+            channel=data.get("channel", ""),
+            nps_group=data.get("score_group", ""),
+        ),
+        completed=data.get("completed"),
+        since=data.get("since"),
+        until=data.get("until"),
+        distribution_id=data.get("distribution"),
+        customer_id=data.get("customer"),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A survey's responses with their answers, newest first",
+        parameters=[ResponseListQuerySerializer],
+    ),
+    retrieve=extend_schema(summary="One response with its answers and hidden fields"),
+)
+class ResponseViewSet(
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    model = SurveyResponse
+    serializer_class = ResponseDataSerializer
+    required_capability = FEEDBACK_OR_MANAGE
+    filter_backends: list[Any] = []
+
+    def _survey(self) -> Survey:
+        return selectors.survey_detail(request_organization(self.request), self.kwargs["survey_pk"])
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[SurveyResponse]:
+        query = _response_query(self.request.query_params)
+        return selectors.responses_for_api(survey=self._survey(), query=query)
+
+    def get_object(self) -> SurveyResponse:
+        return selectors.response_for_api(survey=self._survey(), pk=self.kwargs["pk"])
+
+
+# --- After an interaction ----------------------------------------------------------------
+
+
+def _outcome_data(outcome: triggers.TriggerOutcome) -> dict[str, Any]:
+    invitation = outcome.invitation
+    return {
+        "interaction": outcome.interaction.pk,
+        "created": outcome.created,
+        "invitation": invitation.pk if invitation else None,
+        "status": invitation.status if invitation else None,
+        "send_after": invitation.send_after if invitation else None,
+        "skipped": str(outcome.skipped) if outcome.skipped else None,
+    }
+
+
+class InteractionClosedView(APIView):
+    """A help desk reports a closed interaction; its customer gets an email survey."""
+
+    required_capability = Capability.MANAGE_SURVEYS
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Report a closed interaction: survey its customer by email after a delay",
+        description=(
+            "Finds or records the customer (by external id, else email) and the interaction "
+            "(idempotent on external_id: a retry returns the same interaction and invitation "
+            "and creates nothing), then schedules an invitation through the email "
+            "distribution for ended_at (or now) plus delay_minutes (else the distribution's "
+            "send delay). A customer the rules skip (opted out, recently surveyed) is "
+            "reported in `skipped`, not as an error."
+        ),
+        request=InteractionClosedSerializer,
+        responses={202: InteractionClosedResultSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = InteractionClosedSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        distribution = selectors.distribution_by_id(
+            organization=request_organization(request), pk=data["distribution"]
+        )
+        outcome = triggers.interaction_closed_survey(
+            distribution=distribution,
+            customer_data=CustomerEntry(**data["customer"]),
+            channel=data["channel"],
+            agent_email=data["agent"],
+            external_id=data["external_id"],
+            started_at=data["started_at"],
+            ended_at=data["ended_at"],
+            hidden_fields=data.get("hidden_fields"),
+            delay_minutes=data["delay_minutes"],
+            by=acting_membership(request),
+        )
+        body = InteractionClosedResultSerializer(_outcome_data(outcome)).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -16,13 +16,26 @@ still queued or waiting for reminders are dropped when their turn comes.
 Delivery. `invitation_send` runs in a durable task: a failed send marks the invitation
 failed with the error and raises, so the task retries with backoff. A reminder that fails
 puts the previous token back, so the link the customer already has keeps working.
+
+Delayed sends. An invitation with `send_after` in the future (one made after a service
+interaction) stays queued; `invitations_send_due`, run every minute, sends those that are
+due. A send is claimed first: under a row lock, `send_after` is moved `SEND_LEASE` into the
+future, so a second worker (or a second run of the same task) skips the row while the email
+is on its way, and a worker that dies mid-send leaves a row that becomes due again once the
+lease runs out. The real `send_after` is put back when the send ends.
+
+Resending. The link's token is never stored, so a lost email cannot be sent again as it
+was: a resend of a sent invitation is a reminder sent now. It issues a fresh link (the
+previous one stops working), uses the reminder email and counts against the distribution's
+reminder budget; once that is spent, resending is refused. A failed invitation is resent by
+retrying its first send.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,10 +54,11 @@ from django.utils.translation import gettext as _
 from clearloop.accounts.models import Membership
 from clearloop.accounts.roles import Capability
 from clearloop.accounts.tokens import digest, new_secret
-from clearloop.core.errors import Conflict, ValidationFailed
+from clearloop.core.errors import Conflict, NotFound, ValidationFailed
 from clearloop.core.scoping import assert_same_organization
 from clearloop.core.tasks import enqueue_on_commit
-from clearloop.customers.models import Customer
+from clearloop.customers.models import Customer, Interaction
+from clearloop.customers.services import CustomerEntry, customers_find_or_create
 from clearloop.surveys.models import (
     ContactOptOut,
     Distribution,
@@ -67,6 +81,9 @@ logger = logging.getLogger("clearloop.surveys.inviting")
 
 DEFAULT_LIFETIME = timedelta(days=14)
 REMINDER_BATCH = 500
+SEND_BATCH = 500
+# Longer than any SMTP conversation (connect, TLS, DATA) can take.
+SEND_LEASE = timedelta(minutes=10)
 OPT_OUT_SALT = "clearloop.surveys.invitation-opt-out"
 
 
@@ -82,6 +99,8 @@ class InvitationBatch:
 
     invitations: list[SurveyInvitation] = field(default_factory=list)
     skipped: dict[SkipReason, list[int]] = field(default_factory=dict)
+    # The address of every customer considered, so a caller can name who was skipped.
+    emails: dict[int, str] = field(default_factory=dict)
 
     @property
     def skipped_counts(self) -> dict[str, int]:
@@ -165,8 +184,11 @@ def invitation_for_opt_out_code(code: str) -> SurveyInvitation | None:
 # --- Creating --------------------------------------------------------------------------
 
 
-def _clean_hidden_fields(hidden_fields: Mapping[str, object] | None) -> dict[str, str]:
-    fields = dict(hidden_fields or {})
+def _clean_hidden_fields(*layers: Mapping[str, object] | None) -> dict[str, str]:
+    """Hidden fields merged in order (later layers win), checked and cut to size."""
+    fields: dict[str, object] = {}
+    for layer in layers:
+        fields.update(layer or {})
     if len(fields) > HIDDEN_FIELDS_MAX:
         raise ValidationFailed(
             _("Pass at most %(count)d hidden fields.") % {"count": HIDDEN_FIELDS_MAX},
@@ -175,7 +197,7 @@ def _clean_hidden_fields(hidden_fields: Mapping[str, object] | None) -> dict[str
     return {str(key)[:60]: str(value)[:HIDDEN_VALUE_MAX_LENGTH] for key, value in fields.items()}
 
 
-def _check_distribution(distribution: Distribution) -> None:
+def check_email_distribution(distribution: Distribution) -> None:
     if distribution.kind != ResponseChannel.EMAIL:
         raise ValidationFailed(
             _("Invitations go out through an email distribution; this one is %(kind)s.")
@@ -193,25 +215,11 @@ def _language_for(distribution: Distribution, customer: Customer) -> str:
     return customer.language if customer.language in survey.languages else survey.default_language
 
 
-@transaction.atomic
-def invitations_create(
-    *,
-    distribution: Distribution,
-    customers: Iterable[Customer],
-    by: Membership,
-    hidden_fields: Mapping[str, object] | None = None,
-    expires_in: timedelta = DEFAULT_LIFETIME,
-) -> InvitationBatch:
-    """Invite customers to answer through an email distribution, in one transaction;
-    each invitation is emailed by a background task after commit."""
-    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
-    _check_distribution(distribution)
-    customers = list({customer.pk: customer for customer in customers}.values())
-    assert_same_organization(distribution.organization, *customers)
-    hidden = _clean_hidden_fields(hidden_fields)
-    if expires_in <= timedelta(0):
-        raise ValidationFailed(_("Invitations must stay valid for some time."))
-    batch = InvitationBatch()
+def _candidates(
+    distribution: Distribution, customers: list[Customer], batch: InvitationBatch
+) -> list[Customer]:
+    """The customers the rules let through; the others are recorded in `batch.skipped`."""
+    batch.emails = {customer.pk: customer.email for customer in customers}
     with_email = [customer for customer in customers if customer.email.strip()]
     batch.skip(SkipReason.NO_EMAIL, {c.pk for c in customers} - {c.pk for c in with_email})
     opted_out = _opted_out(distribution.organization_id, (c.email for c in with_email))
@@ -223,7 +231,38 @@ def invitations_create(
         distribution.contact_frequency_days,
     )
     batch.skip(SkipReason.RECENTLY_SURVEYED, recent)
-    expires_at = timezone.now() + expires_in
+    return [customer for customer in candidates if customer.pk not in recent]
+
+
+@transaction.atomic
+def invitations_create(
+    *,
+    distribution: Distribution,
+    customers: Iterable[Customer],
+    by: Membership,
+    hidden_fields: Mapping[str, object] | None = None,
+    hidden_fields_by_customer: Mapping[int, Mapping[str, object]] | None = None,
+    expires_in: timedelta = DEFAULT_LIFETIME,
+    send_after: datetime | None = None,
+    interaction: Interaction | None = None,
+) -> InvitationBatch:
+    """Invite customers to answer through an email distribution, in one transaction.
+
+    Each invitation is emailed by a background task after commit, or, with `send_after`
+    in the future, by the periodic `invitations_send_due` once that time has come; its
+    expiry counts from then. `hidden_fields_by_customer` adds fields per customer id on
+    top of `hidden_fields`. `interaction` is the service contact the invitations ask about."""
+    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    check_email_distribution(distribution)
+    customers = list({customer.pk: customer for customer in customers}.values())
+    assert_same_organization(distribution.organization, *customers, interaction)
+    extra = hidden_fields_by_customer or {}
+    hidden = {c.pk: _clean_hidden_fields(hidden_fields, extra.get(c.pk)) for c in customers}
+    if expires_in <= timedelta(0):
+        raise ValidationFailed(_("Invitations must stay valid for some time."))
+    batch = InvitationBatch()
+    now = timezone.now()
+    expires_at = max(now, send_after or now) + expires_in
     batch.invitations = SurveyInvitation.objects.bulk_create(
         SurveyInvitation(
             organization_id=distribution.organization_id,
@@ -234,16 +273,108 @@ def invitations_create(
             # Unusable until sending issues the real token (which is never stored).
             token_hash=digest(new_secret()),
             expires_at=expires_at,
-            hidden_fields=hidden,
+            send_after=send_after,
+            interaction=interaction,
+            hidden_fields=hidden[customer.pk],
         )
-        for customer in candidates
-        if customer.pk not in recent
+        for customer in _candidates(distribution, customers, batch)
     )
-    from clearloop.surveys.tasks import invitation_email_send
+    if send_after is None or send_after <= now:
+        from clearloop.surveys.tasks import invitation_email_send
 
-    for invitation in batch.invitations:
-        enqueue_on_commit(invitation_email_send, invitation_id=invitation.pk)
+        for invitation in batch.invitations:
+            enqueue_on_commit(invitation_email_send, invitation_id=invitation.pk)
     return batch
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone to invite by address: how to find (or record) the customer, and hidden
+    fields for their invitation alone."""
+
+    customer: CustomerEntry
+    hidden_fields: Mapping[str, object] = field(default_factory=dict)
+
+
+@transaction.atomic
+def invitations_create_for_contacts(
+    *,
+    distribution: Distribution,
+    by: Membership,
+    contacts: Sequence[Contact] = (),
+    customer_ids: Sequence[int] = (),
+    hidden_fields: Mapping[str, object] | None = None,
+) -> InvitationBatch:
+    """`invitations_create` for customers named by id and for contacts named by address
+    (found by external id or email, else recorded), all in one transaction."""
+    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    check_email_distribution(distribution)
+    wanted = set(customer_ids)
+    customers = list(
+        Customer.objects.for_organization(distribution.organization_id).filter(pk__in=wanted)
+    )
+    missing = sorted(wanted - {customer.pk for customer in customers})
+    if missing:
+        raise NotFound(
+            _("No customer with id %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            fields={"customers": missing},
+        )
+    found = customers_find_or_create(
+        organization=distribution.organization,
+        entries=[contact.customer for contact in contacts],
+        by=by,
+    )
+    per_customer = {
+        customer.pk: contact.hidden_fields
+        for customer, contact in zip(found, contacts, strict=True)
+    }
+    return invitations_create(
+        distribution=distribution,
+        customers=[*customers, *found],
+        by=by,
+        hidden_fields=hidden_fields,
+        hidden_fields_by_customer=per_customer,
+    )
+
+
+@dataclass(frozen=True)
+class InvitationPreview:
+    """What a batch would do: how many invitations it would make, and the skips by reason."""
+
+    invite: int
+    skipped: dict[str, int]
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def invitations_preview(
+    *,
+    distribution: Distribution,
+    customers: Sequence[Customer] = (),
+    contacts: Sequence[Contact] = (),
+) -> InvitationPreview:
+    """`invitations_create`'s rules applied without writing anything. Contacts are matched
+    to existing customers by email address for the contact-frequency rule."""
+    batch = InvitationBatch()
+    invite = len(_candidates(distribution, list(customers), batch))
+    emails = {contact.customer.email.lower() for contact in contacts}
+    opted_out = _opted_out(distribution.organization_id, emails)
+    known = dict(
+        Customer.objects.for_organization(distribution.organization_id)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails - opted_out)
+        .values_list("email_lower", "pk")
+    )
+    recent = _recently_surveyed(
+        distribution.organization_id, list(known.values()), distribution.contact_frequency_days
+    )
+    recent_emails = {email for email, pk in known.items() if pk in recent}
+    batch.skip(SkipReason.OPTED_OUT, range(len(opted_out)))
+    batch.skip(SkipReason.RECENTLY_SURVEYED, range(len(recent_emails)))
+    invite += len(emails - opted_out - recent_emails)
+    return InvitationPreview(invite=invite, skipped=batch.skipped_counts)
 
 
 # --- Sending ---------------------------------------------------------------------------
@@ -302,7 +433,10 @@ def _next_reminder(invitation: SurveyInvitation, after: datetime) -> datetime | 
     return after + timedelta(hours=distribution.reminder_delay_hours)
 
 
-def _claim_first_send(invitation_id: int) -> tuple[SurveyInvitation, str] | None:
+def _claim_first_send(invitation_id: int) -> tuple[SurveyInvitation, str, datetime | None] | None:
+    """Lock, check the invitation may go now, issue its token and take the send lease.
+    Returns the invitation, its token and the `send_after` to put back afterwards."""
+    now = timezone.now()
     with transaction.atomic():
         invitation = _locked(invitation_id)
         if invitation is None or invitation.status not in (
@@ -310,44 +444,87 @@ def _claim_first_send(invitation_id: int) -> tuple[SurveyInvitation, str] | None
             InvitationStatus.FAILED,
         ):
             return None
+        if invitation.send_after is not None and invitation.send_after > now:
+            return None  # not due yet, or another worker holds the lease
         if _address_opted_out(invitation):
             invitation.status = InvitationStatus.OPTED_OUT
             invitation.save(update_fields=["status", "updated_at"])
             return None
-        if invitation.expires_at <= timezone.now():
+        if invitation.expires_at <= now:
             invitation.status = InvitationStatus.EXPIRED
             invitation.save(update_fields=["status", "updated_at"])
             return None
+        scheduled = invitation.send_after
         token = new_secret()
         invitation.token_hash = digest(token)
-        invitation.save(update_fields=["token_hash", "updated_at"])
-    return invitation, token
+        invitation.send_after = now + SEND_LEASE
+        invitation.save(update_fields=["token_hash", "send_after", "updated_at"])
+    return invitation, token, scheduled
 
 
 def invitation_send(*, invitation_id: int) -> bool:
-    """Email a queued (or failed) invitation with a fresh link; anything else is left
-    alone, so running twice is safe. Returns whether it sent. A delivery error marks the
-    invitation failed and is raised again, so the durable task retries."""
+    """Email a queued (or failed) invitation that is due with a fresh link; anything else
+    is left alone, so running twice, even at the same time, is safe. Returns whether it
+    sent. A delivery error marks the invitation failed and is raised again, so the durable
+    task retries."""
     claimed = _claim_first_send(invitation_id)
     if claimed is None:
         return False
-    invitation, token = claimed
+    invitation, token, scheduled = claimed
     try:
         _email(invitation, token, reminder=False).send()
     except Exception as error:
         SurveyInvitation.objects.filter(pk=invitation.pk).update(
-            status=InvitationStatus.FAILED, error=repr(error)[:2000], updated_at=timezone.now()
+            status=InvitationStatus.FAILED,
+            send_after=scheduled,
+            error=repr(error)[:2000],
+            updated_at=timezone.now(),
         )
         raise
     now = timezone.now()
     SurveyInvitation.objects.filter(pk=invitation.pk, token_hash=digest(token)).update(
         status=InvitationStatus.SENT,
         sent_at=now,
+        send_after=scheduled,
         next_reminder_at=_next_reminder(invitation, now),
         error="",
         updated_at=now,
     )
     return True
+
+
+def invitations_send_due() -> int:
+    """Send the queued invitations whose `send_after` has come (at most `SEND_BATCH` per
+    run; the rest go next run). Each send is claimed, so several workers may run this at
+    once. A failed send is handed to the durable task, which retries it with backoff.
+    Returns the number sent."""
+    from clearloop.surveys.tasks import invitation_email_send
+
+    due = (
+        SurveyInvitation.objects.filter(
+            status=InvitationStatus.QUEUED, send_after__lte=timezone.now()
+        )
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:SEND_BATCH]
+    )
+    sent = 0
+    for pk in list(due):
+        try:
+            sent += invitation_send(invitation_id=pk)
+        except Exception as error:
+            logger.warning("invitation_send_failed id=%s error=%r", pk, error)
+            invitation_email_send.enqueue(invitation_id=pk)
+    return sent
+
+
+def invitation_mark_opened(*, invitation: SurveyInvitation) -> None:
+    """Record the first time the invitation's link was opened (the funnel's "opened"
+    step): one conditional UPDATE the first time, no write at all after that."""
+    if invitation.opened_at is not None:
+        return
+    now = timezone.now()
+    SurveyInvitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+    invitation.opened_at = now
 
 
 # --- Reminders -------------------------------------------------------------------------
@@ -461,6 +638,55 @@ def reminders_send_due() -> int:
     return sum(invitation_remind(invitation_id=pk) for pk in list(due))
 
 
+# --- Resending -------------------------------------------------------------------------
+
+
+def _refuse_resend(invitation: SurveyInvitation) -> None:
+    reasons = {
+        InvitationStatus.QUEUED: _("This invitation has not been sent yet; it goes out by itself."),
+        InvitationStatus.ANSWERED: _("This invitation is answered; there is nothing to resend."),
+        InvitationStatus.EXPIRED: _("This invitation has expired; invite the customer again."),
+        InvitationStatus.OPTED_OUT: _("This address asked for no more survey emails."),
+    }
+    if invitation.status in reasons:
+        raise Conflict(reasons[InvitationStatus(invitation.status)])
+    if invitation.expires_at <= timezone.now():
+        raise Conflict(reasons[InvitationStatus.EXPIRED])
+    if invitation.status == InvitationStatus.SENT and (
+        invitation.reminders_sent >= invitation.distribution.reminder_count
+    ):
+        raise Conflict(
+            _("All %(count)d reminders of this distribution are used; a resend counts as one.")
+            % {"count": invitation.distribution.reminder_count}
+        )
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: SurveyInvitation, by: Membership) -> SurveyInvitation:
+    """Send a failed invitation again, or a sent one as a reminder now (a fresh link that
+    counts against the reminder budget; see the module docstring). The email goes out
+    from a background task after commit."""
+    require_capability(by, Capability.MANAGE_SURVEYS, invitation.organization_id)
+    locked = _locked(invitation.pk)
+    assert locked is not None
+    check_email_distribution(locked.distribution)
+    _refuse_resend(locked)
+    if _address_opted_out(locked):
+        raise Conflict(_("This address asked for no more survey emails."))
+    from clearloop.surveys.tasks import invitation_email_send, invitation_reminder_send
+
+    if locked.status == InvitationStatus.FAILED:
+        locked.send_after = None
+        locked.save(update_fields=["send_after", "updated_at"])
+        enqueue_on_commit(invitation_email_send, invitation_id=locked.pk)
+    else:
+        # Due now: the reminder path claims it once, so a double click sends one email.
+        locked.next_reminder_at = timezone.now()
+        locked.save(update_fields=["next_reminder_at", "updated_at"])
+        enqueue_on_commit(invitation_reminder_send, invitation_id=locked.pk)
+    return locked
+
+
 # --- Answering -------------------------------------------------------------------------
 
 
@@ -487,7 +713,8 @@ def invitation_response_start(*, invitation: SurveyInvitation, language: str) ->
         hidden_fields=locked.hidden_fields,
     )
     response.customer_id = locked.customer_id
-    response.save(update_fields=["customer", "updated_at"])
+    response.interaction_id = locked.interaction_id
+    response.save(update_fields=["customer", "interaction", "updated_at"])
     locked.response = response
     locked.save(update_fields=["response", "updated_at"])
     return response

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from clearloop.accounts.models import Organization
+from clearloop.analytics.metrics import Estimate, response_rate
 from clearloop.core.errors import NotFound
+from clearloop.customers.models import Customer
 from clearloop.surveys.models import (
+    Answer,
     Distribution,
+    InvitationStatus,
     Response,
     ResponseChannel,
     Survey,
+    SurveyInvitation,
     SurveyVersion,
 )
+from clearloop.surveys.results import ResponseFilters, filtered_responses
 
 
 def surveys_list(*, organization: Organization | int) -> QuerySet[Survey]:
@@ -112,3 +120,186 @@ def distribution_detail(*, survey: Survey, pk: Any) -> Distribution:
     if distribution is None:
         raise NotFound(_("No distribution with id %(id)s.") % {"id": pk})
     return distribution
+
+
+def distribution_by_id(*, organization: Organization | int, pk: Any) -> Distribution:
+    """Any survey's distribution of `organization` by id (for API bodies that name one)."""
+    found = Distribution.objects.for_organization(organization).select_related("survey")
+    distribution = found.filter(pk=pk).first() if _is_id(pk) else None
+    if distribution is None:
+        raise NotFound(_("No distribution with id %(id)s.") % {"id": pk})
+    return distribution
+
+
+def email_distribution_detail(*, survey: Survey, pk: Any) -> Distribution:
+    """One email distribution of the survey; `NotFound` for any other kind too."""
+    distribution = distribution_detail(survey=survey, pk=pk)
+    if distribution.kind != ResponseChannel.EMAIL:
+        raise NotFound(_("No email distribution with id %(id)s.") % {"id": pk})
+    return distribution
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationFunnel:
+    """Invitations per status, and the funnel sent → opened → answered."""
+
+    by_status: dict[str, int]
+    sent: int
+    opened: int
+    answered: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    def response_rate(self, minimum_n: int) -> Estimate | None:
+        """Answered over sent (DESIGN.md's response rate), None before the first send."""
+        return response_rate(self.answered, self.sent, minimum_n=minimum_n) if self.sent else None
+
+
+def invitation_funnel(
+    *, survey: Survey, distribution: Distribution | None = None
+) -> InvitationFunnel:
+    """The invitation counts of a survey (or one of its distributions), counted by the
+    database in one aggregate query. Sent means delivered (a send time, not failed); an
+    answered invitation counts as opened even if it was answered before opens were kept."""
+    invitations = SurveyInvitation.objects.for_organization(survey.organization_id).filter(
+        distribution__survey=survey
+    )
+    if distribution is not None:
+        invitations = invitations.filter(distribution=distribution)
+    sent = Q(sent_at__isnull=False) & ~Q(status=InvitationStatus.FAILED)
+    answered = Q(status=InvitationStatus.ANSWERED)
+    counts = invitations.aggregate(
+        sent=Count("pk", filter=sent),
+        opened=Count("pk", filter=sent & (Q(opened_at__isnull=False) | answered)),
+        answered=Count("pk", filter=sent & answered),
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in InvitationStatus.values},
+    )
+    return InvitationFunnel(
+        by_status={s: counts[f"status_{s}"] for s in InvitationStatus.values},
+        sent=counts["sent"],
+        opened=counts["opened"],
+        answered=counts["answered"],
+    )
+
+
+def invitations_of(
+    *,
+    distribution: Distribution,
+    status: str = "",
+    email: str = "",
+    customer_id: int | None = None,
+) -> QuerySet[SurveyInvitation]:
+    """The invitations of one distribution, newest first, with their customers."""
+    invitations = (
+        SurveyInvitation.objects.for_organization(distribution.organization_id)
+        .filter(distribution=distribution)
+        .select_related("customer")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        invitations = invitations.filter(status=status)
+    if email:
+        invitations = invitations.filter(email__iexact=email.strip())
+    if customer_id is not None:
+        invitations = invitations.filter(customer_id=customer_id)
+    return invitations
+
+
+def invitation_detail(*, distribution: Distribution, pk: Any) -> SurveyInvitation:
+    invitation = (
+        invitations_of(distribution=distribution).filter(pk=pk).first() if _is_id(pk) else None
+    )
+    if invitation is None:
+        raise NotFound(_("No invitation with id %(id)s.") % {"id": pk})
+    invitation.distribution = distribution
+    return invitation
+
+
+def customers_to_invite(
+    *, organization: Organization | int, segment: str = "", region: str = "", language: str = ""
+) -> QuerySet[Customer]:
+    """The organization's customers with an email address, narrowed by segment, region
+    and language (empty: any)."""
+    customers = Customer.objects.for_organization(organization).exclude(email="")
+    if segment:
+        customers = customers.filter(segment=segment)
+    if region:
+        customers = customers.filter(region=region)
+    if language:
+        customers = customers.filter(language=language)
+    return customers.order_by("pk")
+
+
+def customer_segments_and_regions(
+    *, organization: Organization | int
+) -> tuple[list[str], list[str]]:
+    """The segments and regions the organization's customers have, for filter choices."""
+    customers = Customer.objects.for_organization(organization)
+    segments = customers.exclude(segment="").values_list("segment", flat=True).distinct()
+    regions = customers.exclude(region="").values_list("region", flat=True).distinct()
+    return sorted(segments), sorted(regions)
+
+
+# --- Responses for the API ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseQuery:
+    """The API's response filters: the web page's (`ResponseFilters`) plus exact times,
+    completion, distribution and customer."""
+
+    filters: ResponseFilters = field(default_factory=ResponseFilters)
+    completed: bool | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    distribution_id: int | None = None
+    customer_id: int | None = None
+
+
+def _answers_in_order() -> Prefetch[Any]:
+    answers = Answer.objects.select_related("question").order_by(
+        "question__position", "question__pk", "pk"
+    )
+    return Prefetch("answers", queryset=answers)
+
+
+def responses_for_api(*, survey: Survey, query: ResponseQuery) -> QuerySet[Response]:
+    """The survey's responses matching `query`, each with its answers and their questions
+    prefetched (two more queries for a whole page). A response's time is when it was
+    completed, or started for one never completed, as on the web response list."""
+    responses = filtered_responses(survey=survey, filters=query.filters)
+    if query.completed is not None:
+        responses = responses.filter(completed_at__isnull=not query.completed)
+    moment = Q(completed_at__isnull=False), Q(completed_at__isnull=True)
+    if query.since is not None:
+        responses = responses.filter(
+            (moment[0] & Q(completed_at__gte=query.since))
+            | (moment[1] & Q(started_at__gte=query.since))
+        )
+    if query.until is not None:
+        responses = responses.filter(
+            (moment[0] & Q(completed_at__lt=query.until))
+            | (moment[1] & Q(started_at__lt=query.until))
+        )
+    if query.distribution_id is not None:
+        responses = responses.filter(distribution_id=query.distribution_id)
+    if query.customer_id is not None:
+        responses = responses.filter(customer_id=query.customer_id)
+    return responses.select_related("version").prefetch_related(_answers_in_order())
+
+
+def response_for_api(*, survey: Survey, pk: Any) -> Response:
+    found = (
+        responses_for_api(survey=survey, query=ResponseQuery()).filter(pk=pk)
+        if _is_id(pk)
+        else None
+    )
+    response = found.first() if found is not None else None
+    if response is None:
+        raise NotFound(_("No response with id %(id)s.") % {"id": pk})
+    return response

@@ -9,6 +9,7 @@ opens a new draft version, so stored answers keep the questions they answered.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -266,4 +267,106 @@ def distribution_set_active(
     require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
     distribution.active = active
     distribution.save(update_fields=["active", "updated_at"])
+    return distribution
+
+
+# --- Distribution settings ---------------------------------------------------------------
+
+MAX_SEND_DELAY_MINUTES = 30 * 24 * 60
+ALLOWED_ORIGINS_MAX = 20
+ORIGIN = re.compile(r"^(https|http)://([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+# (field, lowest, highest) of the numeric settings a distribution takes.
+DISTRIBUTION_LIMITS = {
+    "contact_frequency_days": (0, 365),
+    "reminder_count": (0, 5),
+    "reminder_delay_hours": (1, 30 * 24),
+    "send_delay_minutes": (0, MAX_SEND_DELAY_MINUTES),
+}
+DISTRIBUTION_SETTINGS = {"name", "allowed_origins", *DISTRIBUTION_LIMITS}
+
+
+def clean_allowed_origins(origins: object) -> list[str]:
+    """Web origins exactly as browsers send them (``scheme://host[:port]``, no path, no
+    wildcard), https only except for localhost and 127.0.0.1; at most 20, lower case."""
+    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+        raise ValidationFailed(
+            _("Send the allowed origins as a list of strings."),
+            fields={"allowed_origins": "not_a_list"},
+        )
+    if len(origins) > ALLOWED_ORIGINS_MAX:
+        raise ValidationFailed(
+            _("Allow at most %(count)d origins.") % {"count": ALLOWED_ORIGINS_MAX},
+            fields={"allowed_origins": "too_many"},
+        )
+    cleaned: list[str] = []
+    for origin in origins:
+        value = origin.strip().lower()
+        match = ORIGIN.match(value)
+        port = int(match.group(3)[1:]) if match and match.group(3) else None
+        if match is None or (port is not None and not 0 < port < 65536):
+            raise ValidationFailed(
+                _("%(origin)s is not an origin: write scheme://host[:port], e.g. %(example)s.")
+                % {"origin": origin, "example": "https://shop.example.com"},
+                fields={"allowed_origins": "invalid"},
+            )
+        if match.group(1) == "http" and match.group(2) not in LOCAL_HOSTS:
+            raise ValidationFailed(
+                _("%(origin)s must use https (plain http is allowed for localhost only).")
+                % {"origin": origin},
+                fields={"allowed_origins": "insecure"},
+            )
+        if value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def _check_limit(field: str, value: int) -> None:
+    lowest, highest = DISTRIBUTION_LIMITS[field]
+    if not lowest <= value <= highest:
+        raise ValidationFailed(
+            _("%(field)s must be between %(lowest)d and %(highest)d.")
+            % {
+                "field": getattr(Distribution._meta.get_field(field), "verbose_name", field),
+                "lowest": lowest,
+                "highest": highest,
+            },
+            fields={field: "out_of_range"},
+        )
+
+
+def _clean_setting(field: str, value: object) -> object:
+    if field == "name":
+        name = str(value).strip()
+        if len(name) > 120:
+            raise ValidationFailed(
+                _("Keep the name under 120 characters."), fields={"name": "long"}
+            )
+        return name
+    if field == "allowed_origins":
+        return clean_allowed_origins(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationFailed(_("Send a whole number."), fields={field: "not_a_number"})
+    _check_limit(field, value)
+    return value
+
+
+@transaction.atomic
+def distribution_update(
+    *, distribution: Distribution, by: Membership, **changes: object
+) -> Distribution:
+    """Change a distribution's name, email settings (contact frequency, reminders, send
+    delay) or the web origins allowed to embed its widget. Fields not given are kept;
+    nothing is saved unless every given value is valid."""
+    require_capability(by, Capability.MANAGE_SURVEYS, distribution.organization_id)
+    unknown = set(changes) - DISTRIBUTION_SETTINGS
+    if unknown:
+        raise ValidationFailed(
+            _("These settings do not exist: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    cleaned = {field: _clean_setting(field, value) for field, value in changes.items()}
+    for field, value in cleaned.items():
+        setattr(distribution, field, value)
+    if changes:
+        distribution.save(update_fields=[*changes, "updated_at"])
     return distribution

@@ -1,7 +1,8 @@
-"""Background work of the surveys app: invitation emails and the hourly reminder run.
+"""Background work of the surveys app: invitation emails, delayed sends (every minute),
+resends and the hourly reminder run.
 
 Tasks take ids and delegate to `clearloop.surveys.inviting`, whose functions are safe to
-run twice."""
+run twice, and at the same time on several workers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ from clearloop.surveys import inviting
 @durable_task(max_attempts=6, backoff_seconds=60)
 def invitation_email_send(invitation_id: int) -> bool:
     return inviting.invitation_send(invitation_id=invitation_id)
+
+
+@durable_task(max_attempts=3, backoff_seconds=60)
+def invitation_reminder_send(invitation_id: int) -> bool:
+    """One reminder made due now (a staff resend); a failure is retried by the next
+    hourly reminder run, as any reminder's."""
+    return inviting.invitation_remind(invitation_id=invitation_id)
+
+
+@periodic(every=timedelta(minutes=1))
+@durable_task(max_attempts=3, backoff_seconds=30)
+def invitations_send_due() -> int:
+    return inviting.invitations_send_due()
 
 
 @periodic(every=timedelta(hours=1))

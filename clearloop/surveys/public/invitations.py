@@ -6,6 +6,7 @@ spent once that response is complete. Unknown, expired, answered and opted-out l
 get the same page and status, so a link reveals nothing about which case it is; every
 such lookup counts towards the per-address guessing limit the ``/s/`` views use. The
 survey pages themselves are the ``/s/`` page flow (`views.get_page`, `views.post_page`).
+The first GET of an open link records when the invitation was opened (the funnel).
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             # The last page posted twice (a double click): the answers are in.
             return HttpResponseRedirect(entry.url("thanks"))
         return _miss(request)
+    if request.method != "HEAD":
+        # HEAD is what link checkers send; a person's browser sends GET (or POST).
+        inviting.invitation_mark_opened(invitation=invitation)
     if request.method != "POST":
         return views.get_page(request, entry)
     return views.too_many_posts(request, entry) or views.post_page(request, entry)

@@ -305,3 +305,25 @@ def test_schema_lists_the_survey_routes(client):
     assert "/api/v1/surveys/{id}/publish/" in paths
     assert "/api/v1/surveys/import/" in paths
     assert "/api/v1/surveys/{survey_pk}/distributions/{id}/" in paths
+
+
+def test_a_distribution_is_created_with_its_send_delay_and_allowed_origins(client, survey):
+    base = f"/api/v1/surveys/{survey.pk}/distributions/"
+    body = {"kind": "widget", "send_delay_minutes": 15, "allowed_origins": ["https://a.example"]}
+    created = client.post(base, body, content_type=JSON)
+    assert created.status_code == 201, created.content
+    assert created.json()["send_delay_minutes"] == 15
+    assert created.json()["allowed_origins"] == ["https://a.example"]
+    bad = {"kind": "widget", "allowed_origins": ["https://a.example/*"]}
+    assert_problem(client.post(base, bad, content_type=JSON), 400)
+    assert Distribution.objects.count() == 1
+
+
+def test_schema_lists_the_invitation_response_and_trigger_routes():
+    from django.test import Client
+
+    paths = Client().get("/api/v1/schema/?format=json").json()["paths"]
+    invitations = "/api/v1/surveys/{survey_pk}/distributions/{distribution_pk}/invitations/"
+    assert invitations in paths and f"{invitations}{{id}}/resend/" in paths
+    assert "/api/v1/surveys/{survey_pk}/responses/{id}/" in paths
+    assert "/api/v1/interactions/closed/" in paths

@@ -188,3 +188,40 @@ def test_guessing_tokens_is_rate_limited_per_address(invited, settings):
         assert client.get(f"/i/guess-{attempt}/").status_code == 404
     assert client.get(path).status_code == 429  # even the right token waits a minute
     assert Client(REMOTE_ADDR="10.0.0.9").get(path).status_code == 200
+
+
+# --- Opened tracking -------------------------------------------------------------------
+
+
+def _opened_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "opened_at" in q["sql"]]
+
+
+def test_the_first_open_is_recorded_once_and_later_opens_write_nothing(invited):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invitation, path, _body = invited
+    client = Client()
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(path).status_code == 200
+    assert len(_opened_updates(first.captured_queries)) == 1
+    invitation.refresh_from_db()
+    opened_at = invitation.opened_at
+    assert opened_at is not None
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(path).status_code == 200
+    assert _opened_updates(again.captured_queries) == []
+    invitation.refresh_from_db()
+    assert invitation.opened_at == opened_at
+
+
+def test_a_head_request_or_a_closed_link_records_no_open(invited):
+    invitation, path, _body = invited
+    assert Client().head(path).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.opened_at is None
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.EXPIRED)
+    assert Client().get(path).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.opened_at is None

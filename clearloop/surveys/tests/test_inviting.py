@@ -414,3 +414,70 @@ def test_expired_invitations_get_no_reminders_and_their_links_close(
         assert invitations_expire() == 0  # the reminder run expired it already
     assert SurveyInvitation.objects.get().status == InvitationStatus.EXPIRED
     assert len(smtp_server.bodies_to(customer.email)) == 1
+
+
+# --- Delayed sends and the funnel --------------------------------------------------------
+
+
+def test_a_delayed_invitation_waits_until_due_and_expires_counting_from_then(
+    alice, smtp_server, django_capture_on_commit_callbacks
+):
+    from clearloop.surveys.inviting import invitations_send_due
+
+    distribution = email_distribution(alice.organization)
+    customer = CustomerFactory.create(organization=alice.organization)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        [invitation] = invite(
+            alice,
+            distribution,
+            [customer],
+            django_capture_on_commit_callbacks,
+            send_after=start + timedelta(hours=1),
+        ).invitations
+        assert invitation.expires_at == start + timedelta(hours=1, days=14)
+        assert smtp_server.messages == []
+        assert invitation_send(invitation_id=invitation.pk) is False  # not before its time
+        clock.shift(timedelta(minutes=59))
+        assert invitations_send_due() == 0
+        clock.shift(timedelta(minutes=1))
+        assert invitations_send_due() == 1
+        assert invitations_send_due() == 0
+    assert len(smtp_server.bodies_to(customer.email)) == 1
+
+
+def test_a_queued_delayed_invitation_counts_for_the_contact_frequency_rule(
+    alice, django_capture_on_commit_callbacks
+):
+    distribution = email_distribution(alice.organization)
+    customer = CustomerFactory.create(organization=alice.organization)
+    later = timezone.now() + timedelta(hours=2)
+    invite(alice, distribution, [customer], django_capture_on_commit_callbacks, send_after=later)
+    batch = invite(alice, distribution, [customer], django_capture_on_commit_callbacks)
+    assert batch.invitations == []
+    assert batch.skipped == {SkipReason.RECENTLY_SURVEYED: [customer.pk]}
+
+
+def test_the_funnel_is_counted_in_one_query(
+    alice, smtp_server, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from clearloop.surveys.selectors import invitation_funnel
+
+    distribution = email_distribution(alice.organization)
+    customers = CustomerFactory.create_batch(3, organization=alice.organization)
+    batch = invite(alice, distribution, customers, django_capture_on_commit_callbacks)
+    first, second, _third = batch.invitations
+    SurveyInvitation.objects.filter(pk=first.pk).update(opened_at=timezone.now())
+    answered = ResponseFactory.create(
+        organization=alice.organization, version=distribution.survey.versions.get()
+    )
+    SurveyInvitation.objects.filter(pk=second.pk).update(
+        status=InvitationStatus.ANSWERED, response=answered
+    )
+    with django_assert_num_queries(1):
+        funnel = invitation_funnel(survey=distribution.survey, distribution=distribution)
+    assert (funnel.sent, funnel.opened, funnel.answered) == (3, 2, 1)
+    assert funnel.by_status["sent"] == 2 and funnel.by_status["answered"] == 1
+    assert funnel.total == 3
+    rate = funnel.response_rate(minimum_n=1)
+    assert rate is not None and round(rate.value) == 33

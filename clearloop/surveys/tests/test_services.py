@@ -259,3 +259,29 @@ def test_versions_stay_consistent_when_publishing(alice):
     services.survey_publish(survey=survey, by=alice.membership)
     assert SurveyVersion.objects.filter(survey=survey, published_at__isnull=True).count() == 0
     assert selectors.survey_current_version(survey).number == 2
+
+
+def test_distribution_update_checks_every_value_before_saving(alice):
+    from clearloop.core.errors import ValidationFailed
+    from clearloop.surveys.models import ResponseChannel
+    from clearloop.surveys.services import distribution_create, distribution_update
+    from clearloop.surveys.tests.results_data import results_version
+
+    survey = results_version(alice.organization, name="Rules").survey
+    email = distribution_create(survey=survey, kind=ResponseChannel.EMAIL, by=alice.membership)
+
+    with pytest.raises(ValidationFailed) as refused:
+        distribution_update(
+            distribution=email, by=alice.membership, reminder_count=2, reminder_delay_hours=0
+        )
+    with pytest.raises(ValidationFailed):
+        distribution_update(distribution=email, by=alice.membership, colour="red")
+    with pytest.raises(ValidationFailed):
+        distribution_update(distribution=email, by=alice.membership, reminder_count=True)
+
+    assert refused.value.fields == {"reminder_delay_hours": "out_of_range"}
+    email.refresh_from_db()
+    assert (email.reminder_count, email.reminder_delay_hours) == (1, 72)
+    distribution_update(distribution=email, by=alice.membership, reminder_count=3)
+    email.refresh_from_db()
+    assert email.reminder_count == 3

@@ -7,7 +7,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from clearloop.surveys.models import Distribution, ResponseChannel
@@ -22,14 +21,6 @@ QR_URLS = [
     "web:survey_distribution_qr_svg",
     "web:survey_distribution_qr_preview",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # The public page counts misses per address; 404s in one test must not throttle the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -120,15 +111,88 @@ def test_preview_svg_is_inline_under_a_policy_that_allows_no_script(alice, link)
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_creating_refuses_kinds_other_than_link_and_qr(alice, link):
+def test_creating_refuses_an_unknown_kind(alice, link):
     response = alice.client().post(
         reverse("web:survey_distribution_create", args=[link.survey_id]),
-        {"kind": "email", "name": "x"},
+        {"kind": "carrier-pigeon", "name": "x"},
         follow=True,
     )
 
     assert Distribution.objects.filter(survey=link.survey).count() == 1
-    assert "Choose a link or a QR code" in response.content.decode()
+    assert "Choose a kind of distribution" in response.content.decode()
+
+
+def test_a_new_email_distribution_opens_its_settings_which_are_saved(alice, link):
+    client = alice.client()
+    created = client.post(
+        reverse("web:survey_distribution_create", args=[link.survey_id]),
+        {"kind": "email", "name": "After support"},
+    )
+    email = Distribution.objects.get(survey=link.survey, kind=ResponseChannel.EMAIL)
+    assert created["Location"] == _url("web:survey_distribution_settings", email)
+
+    form = client.get(created["Location"]).content.decode()
+    assert 'name="reminder_count"' in form and 'name="allowed_origins"' not in form
+    saved = client.post(
+        created["Location"],
+        {
+            "name": "After support",
+            "contact_frequency_days": "14",
+            "reminder_count": "2",
+            "reminder_delay_hours": "48",
+            "send_delay_minutes": "90",
+        },
+    )
+
+    assert saved.status_code == 302
+    email.refresh_from_db()
+    assert (email.contact_frequency_days, email.reminder_count) == (14, 2)
+    assert (email.reminder_delay_hours, email.send_delay_minutes) == (48, 90)
+    page = client.get(_page(link.survey_id)).content.decode()
+    assert "every 14 days" in page
+    assert _url("web:survey_invitations", email) in page
+
+
+def test_a_widget_refuses_a_bad_origin_and_keeps_what_it_had(alice, link):
+    widget = distribution_create(
+        survey=link.survey, kind=ResponseChannel.WIDGET, name="Shop", by=alice.membership
+    )
+    url = _url("web:survey_distribution_settings", widget)
+    client = alice.client()
+    client.post(url, {"name": "Shop", "allowed_origins": "https://shop.example.com\n"})
+
+    refused = client.post(
+        url, {"name": "Renamed", "allowed_origins": "https://ok.example.com\nhttp://evil.example"}
+    )
+
+    assert refused.status_code == 200
+    assert "must use https" in refused.content.decode()
+    widget.refresh_from_db()
+    assert widget.name == "Shop"
+    assert widget.allowed_origins == ["https://shop.example.com"]
+    page = client.get(_page(link.survey_id)).content.decode()
+    script = reverse("survey_widget:script", args=[widget.public_token])
+    assert f"&lt;script src=&quot;{settings.SITE_URL}{script}&quot;" in page or (
+        f"{settings.SITE_URL}{script}" in page
+    )
+    assert "<code>https://shop.example.com</code>" in page
+
+
+def test_numbers_out_of_range_are_refused(alice, link):
+    email = distribution_create(survey=link.survey, kind=ResponseChannel.EMAIL, by=alice.membership)
+    response = alice.client().post(
+        _url("web:survey_distribution_settings", email),
+        {
+            "contact_frequency_days": "30",
+            "reminder_count": "9",
+            "reminder_delay_hours": "0",
+            "send_delay_minutes": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    email.refresh_from_db()
+    assert (email.reminder_count, email.reminder_delay_hours) == (1, 72)
 
 
 def test_switching_off_closes_the_public_page_and_on_opens_it(alice, link):
@@ -173,6 +237,9 @@ def test_another_organization_gets_404_everywhere_and_changes_nothing(charlie, l
     assert client.post(create, {"kind": "qr", "name": "x"}).status_code == 404
     toggle = _url("web:survey_distribution_set_active", link)
     assert client.post(toggle, {"active": "0"}).status_code == 404
+    settings_url = _url("web:survey_distribution_settings", link)
+    assert client.get(settings_url).status_code == 404
+    assert client.post(settings_url, {"name": "mine"}).status_code == 404
 
     assert list(Distribution.objects.values_list("pk", "active").order_by("pk")) == before
 
@@ -189,6 +256,8 @@ def test_an_agent_sees_the_page_read_only_and_may_not_write(bob, link):
     assert client.post(create, {"kind": "qr"}).status_code == 403
     toggle = _url("web:survey_distribution_set_active", link)
     assert client.post(toggle, {"active": "0"}).status_code == 403
+    settings_url = _url("web:survey_distribution_settings", link)
+    assert client.post(settings_url, {"name": "mine"}).status_code == 403
 
     link.refresh_from_db()
     assert link.active
