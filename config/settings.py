@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "clearloop.customers",
     "clearloop.surveys",
     "clearloop.feedback",
+    "clearloop.imports",
+    "clearloop.intake",
     "clearloop.analytics",
     "clearloop.web",
     "clearloop.demo",

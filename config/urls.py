@@ -7,6 +7,10 @@ from clearloop.core.middleware import relaxed_styles
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.accounts.api_urls")),
     path("", include("clearloop.surveys.api_urls")),
+    path("", include("clearloop.customers.api_urls")),
+    path("", include("clearloop.feedback.api_urls")),
+    path("", include("clearloop.imports.api_urls")),
+    path("", include("clearloop.intake.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),

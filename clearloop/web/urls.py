@@ -7,8 +7,10 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/", include("clearloop.surveys.urls")),
-    path("feedback/", views.feedback, name="feedback"),
-    path("customers/", views.customers, name="customers"),
+    path("feedback/", include("clearloop.feedback.urls")),
+    path("customers/", include("clearloop.customers.urls")),
+    path("imports/", include("clearloop.imports.urls")),
+    path("intake/", include("clearloop.intake.urls")),
     path("cases/", views.cases, name="cases"),
     path("analytics/", views.analytics, name="analytics"),
     path("goals/", views.goals, name="goals"),

@@ -1,0 +1,9 @@
+"""The staff pages of the feedback inbox, under /feedback/ in the `web` URL namespace."""
+
+from django.urls import path
+
+from clearloop.web import views
+
+urlpatterns = [
+    path("", views.feedback, name="feedback"),
+]
