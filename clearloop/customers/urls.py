@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clearloop.web import views
+from clearloop.customers import views
 
 urlpatterns = [
     path("", views.customers, name="customers"),

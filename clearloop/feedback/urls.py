@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clearloop.web import views
+from clearloop.feedback import views
 
 urlpatterns = [
     path("", views.feedback, name="feedback"),

@@ -3,17 +3,14 @@ owning app's selectors and renders. (The survey pages live in `clearloop.surveys
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
-from clearloop.accounts.models import Language
 from clearloop.accounts.roles import Capability
 from clearloop.customers.selectors import customers_list
-from clearloop.feedback.models import FeedbackItem
 from clearloop.feedback.selectors import feedback_list
 from clearloop.surveys.selectors import surveys_list
 
@@ -33,36 +30,6 @@ def home(request: OrganizationRequest) -> HttpResponse:
         "surveys": surveys,
     }
     return render(request, "web/home.html", context)
-
-
-@member_required(Capability.VIEW_FEEDBACK)
-def feedback(request: OrganizationRequest) -> HttpResponse:
-    source = request.GET.get("source", "")
-    language = request.GET.get("language", "")
-    items = feedback_list(organization=request.organization, source=source, language=language)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/feedback.html",
-        {
-            "page": page,
-            "source": source,
-            "language": language,
-            "source_choices": FeedbackItem._meta.get_field("source").choices,
-            "language_choices": Language.choices,
-        },
-    )
-
-
-@member_required(Capability.VIEW_CUSTOMERS)
-def customers(request: OrganizationRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    page = Paginator(
-        customers_list(organization=request.organization, search=search), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    # htmx asks for the results only while the user types in the search box
-    template = "web/_customers_results.html" if request.htmx else "web/customers.html"
-    return render(request, template, {"page": page, "search": search})
 
 
 @member_required(Capability.VIEW_CASES)
