@@ -33,6 +33,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -84,7 +85,7 @@ def _script_config(distribution: Distribution) -> dict[str, Any]:
     labels = {}
     for code in languages:
         with translation.override(code):
-            labels[code] = {"open": _("Give feedback"), "close": _("Close")}
+            labels[code] = {"open": _("Give feedback"), "close": pgettext("dialog", "Close")}
     return {
         "title": survey.name,
         "languages": languages,
