@@ -19,15 +19,19 @@ Answer values, as the page form and the JSON endpoint send them:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core import signing
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import DEFERRED, Exists, Model, OuterRef, Subquery
+from django.db.models import Field as DatabaseField
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -52,6 +56,8 @@ HIDDEN_VALUE_MAX_LENGTH = 200
 # A stored or submitted answer, reduced to what branching rules and validation look at:
 # an int, a list of choice keys, a text, or {row: int} for a matrix.
 AnswerValue = int | list[str] | str | dict[str, int]
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 @dataclass
@@ -105,24 +111,97 @@ def questionnaire_current(*, survey: Survey) -> Questionnaire:
     return Questionnaire(version=questions[0].version, questions=questions)
 
 
-# How long the JSON endpoint may keep a resolved link in the cache: query compilation is
-# most of a submit's cost, and a link switched off or a version published bites after this.
-SUBMIT_TARGET_CACHE_SECONDS = 5
+# --- The JSON submit's reads ---------------------------------------------------------------
+# The JSON endpoint is the one hot write path (DESIGN.md, "Performance targets"). Compiling
+# its queries through the ORM cost more than running them (about 1 ms for the link lookup
+# with its version subquery on SQLite, against 20 µs for the statement itself), so this
+# section and the plain inserts below use SQL built once; the tests run it on SQLite and
+# PostgreSQL. Every submit reads the link afresh, so a link switched off, a
+# survey closed or a version published applies to the very next submit; only the
+# questions of a published version, which never change, are kept in process memory.
+
+_SUBMIT_TARGET_SQL = """
+SELECT d.id, d.organization_id, d.survey_id, d.kind, s.languages, s.default_language,
+       v.id, v.published_at
+FROM surveys_distribution d
+JOIN surveys_survey s ON s.id = d.survey_id
+JOIN surveys_surveyversion v ON v.survey_id = s.id
+WHERE d.public_token = %s AND d.active AND s.status = %s AND v.published_at IS NOT NULL
+ORDER BY v.number DESC
+LIMIT 1
+"""
+
+# Published questionnaires by (version id, published_at): the timestamp guards against a
+# version id that comes back after a database restore (or a test's rollback).
+_published_questionnaires: dict[tuple[int, Any], Questionnaire] = {}
+_PUBLISHED_QUESTIONNAIRES_MAX = 256
+
+
+def questionnaire_published(*, version_id: int, published_at: Any) -> Questionnaire:
+    """A published version's questionnaire, loaded once per process (one query)."""
+    key = (version_id, published_at)
+    questionnaire = _published_questionnaires.get(key)
+    if questionnaire is None:
+        questions = list(
+            Question.objects.select_related("version")
+            .filter(version_id=version_id)
+            .order_by("position", "pk")
+        )
+        if not questions:
+            raise NotFound(_("This survey is not available."))
+        questionnaire = Questionnaire(version=questions[0].version, questions=questions)
+        if len(_published_questionnaires) >= _PUBLISHED_QUESTIONNAIRES_MAX:
+            _published_questionnaires.clear()  # rare: a simple bound beats an LRU here
+        _published_questionnaires[key] = questionnaire
+    return questionnaire
+
+
+def _loaded(model: type[ModelT], **values: Any) -> ModelT:
+    """An instance as the ORM would load it with only `values`; the other fields stay
+    deferred, so touching one loads it rather than showing a wrong default."""
+    fields = model._meta.concrete_fields
+    row = [values.get(field.attname, DEFERRED) for field in fields]
+    return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in fields], row)
+
+
+def _target_distribution(row: tuple[Any, ...], token: str) -> Distribution:
+    """The distribution, with its survey, from a `_SUBMIT_TARGET_SQL` row."""
+    distribution_id, organization_id, survey_id, kind, languages, default_language = row[:6]
+    survey = _loaded(
+        Survey,
+        id=survey_id,
+        organization_id=organization_id,
+        status=SurveyStatus.LIVE,
+        languages=json.loads(languages) if isinstance(languages, str) else languages,
+        default_language=default_language,
+    )
+    distribution = _loaded(
+        Distribution,
+        id=distribution_id,
+        organization_id=organization_id,
+        survey_id=survey_id,
+        kind=kind,
+        public_token=token,
+        active=True,
+    )
+    distribution.survey = survey
+    return distribution
 
 
 def submit_target(*, token: str) -> tuple[Distribution, Questionnaire] | None:
-    """The distribution and current questionnaire behind a token, cached for a few seconds
-    (unknown tokens are never cached, so guessing always reaches the database)."""
-    key = f"survey-submit-target:{token}"
-    target: tuple[Distribution, Questionnaire] | None = cache.get(key)
-    if target is not None:
-        return target
-    distribution = distribution_for_token(token=token)
-    if distribution is None:
+    """The active distribution of a live survey behind a token, with the questionnaire of
+    its latest published version; None when there is nothing to answer. One query, plus
+    one the first time this process meets a published version."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_SUBMIT_TARGET_SQL, [token, SurveyStatus.LIVE.value])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    target = (distribution, questionnaire_current(survey=distribution.survey))
-    cache.set(key, target, timeout=SUBMIT_TARGET_CACHE_SECONDS)
-    return target
+    try:
+        questionnaire = questionnaire_published(version_id=row[6], published_at=row[7])
+    except NotFound:  # a published version without questions: nothing to answer either
+        return None
+    return _target_distribution(row, token), questionnaire
 
 
 def questionnaire_of(*, response: Response) -> Questionnaire:
@@ -498,6 +577,148 @@ def _clean_all(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict
     return values
 
 
+def _answers_and_comment(
+    response: Response, questionnaire: Questionnaire, values: Mapping[str, AnswerValue]
+) -> tuple[list[Answer], FeedbackItem | None]:
+    """The answer rows of a response submitted at once, and its comment if it has text."""
+    answers = [
+        row
+        for question in questionnaire.questions
+        if question.key in values
+        for row in _answer_rows(response, question, values[question.key])
+    ]
+    text = _comment(questionnaire, values)
+    if not text:
+        return answers, None
+    return answers, FeedbackItem(
+        organization_id=response.organization_id,
+        source=FeedbackSource.SURVEY_COMMENT,
+        response=response,
+        language=response.language,
+        text=text,
+        occurred_at=response.started_at,  # submitted at once: also completed_at
+    )
+
+
+# --- Plain inserts ------------------------------------------------------------------------
+# Statements built once per model and row count from the models' metadata, instead of
+# compiled by the ORM on every call; values are prepared as the ORM prepares them. No
+# signals are sent: nothing listens to these models.
+
+
+@functools.cache
+def _insert_fields(model: type[Model]) -> tuple[DatabaseField[Any, Any], ...]:
+    fields = model._meta.concrete_fields
+    return tuple(field for field in fields if not field.primary_key and not field.generated)
+
+
+def _insert_params(rows: Sequence[Model], db: BaseDatabaseWrapper, without: str = "") -> list[Any]:
+    """Each value as the ORM's insert has it: defaults and auto_now timestamps (pre_save),
+    then the database's own form (JSON, UUID, datetime adapters)."""
+    fields = [field for field in _insert_fields(type(rows[0])) if field.attname != without]
+    return [
+        field.get_db_prep_save(field.pre_save(row, True), db) for row in rows for field in fields
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(model: type[Model], count: int, returning: bool, vendor: str) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    fields = _insert_fields(model)
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
+    # Names from the model's metadata, quoted; every value is a placeholder.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+    return f"{sql} RETURNING {quote(model._meta.pk.column)}" if returning else sql
+
+
+def _insert(rows: Sequence[Model], *, returning_pk: bool = False) -> None:
+    """INSERT new rows of one model as `bulk_create` would; `returning_pk` (one row only)
+    sets the primary key."""
+    db = connections[DEFAULT_DB_ALIAS]  # once: every use of the `connection` proxy costs
+    model, fields = type(rows[0]), _insert_fields(type(rows[0]))
+    assert not returning_pk or len(rows) == 1  # a multi-row RETURNING has no promised order
+    batch = db.ops.bulk_batch_size(list(fields), rows) or len(rows)
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            sql = _insert_sql(model, len(chunk), returning_pk, db.vendor)
+            cursor.execute(sql, _insert_params(chunk, db))
+            if returning_pk:
+                (rows[0].pk,) = cursor.fetchone()
+    for row in rows:
+        row._state.adding, row._state.db = False, db.alias
+
+
+def _store_submitted(
+    response: Response, answers: list[Answer], comment: FeedbackItem | None
+) -> None:
+    """Insert a response submitted at once, its answers and its comment: all or nothing,
+    and IntegrityError before anything is written when the submission id is taken."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        _store_in_one_statement(db, response, answers, comment)
+        return
+    with transaction.atomic():  # the response goes first: the common case needs no savepoint
+        _insert([response], returning_pk=True)
+        for answer in answers:
+            answer.response_id = response.pk
+        if answers:
+            _insert(answers)
+        if comment is not None:
+            comment.response_id = response.pk
+            _insert([comment])
+
+
+def _store_in_one_statement(
+    db: BaseDatabaseWrapper,
+    response: Response,
+    answers: list[Answer],
+    comment: FeedbackItem | None,
+) -> None:
+    """PostgreSQL: the three inserts as one statement (data-modifying CTEs). A statement is
+    atomic on its own, so outside a transaction it costs one round trip, no BEGIN/COMMIT."""
+    dependent: list[Model] = [*answers, *([comment] if comment else [])]
+    params = _insert_params([response], db)
+    for rows in (answers, [comment] if comment else []):
+        if rows:
+            params += _insert_params(rows, db, without="response_id")
+    # Inside a caller's transaction a failed statement must roll back to a savepoint.
+    savepoint = transaction.atomic() if db.in_atomic_block else contextlib.nullcontext()
+    with savepoint, db.cursor() as cursor:
+        cursor.execute(_postgres_submit_sql(len(answers), comment is not None), params)
+        (response.pk,) = cursor.fetchone()
+    response._state.adding, response._state.db = False, db.alias
+    for row in dependent:
+        row.response_id = response.pk  # type: ignore[attr-defined]
+        row._state.adding, row._state.db = False, db.alias
+
+
+@functools.lru_cache(maxsize=64)
+def _postgres_submit_sql(answer_count: int, with_comment: bool) -> str:
+    parts = [f"response AS ({_insert_sql(Response, 1, True, 'postgresql')})"]
+    if answer_count:
+        parts.append(f"answers AS ({_insert_from_response_sql(Answer, answer_count)})")
+    if with_comment:
+        parts.append(f"comment AS ({_insert_from_response_sql(FeedbackItem, 1)})")
+    return f"WITH {', '.join(parts)} SELECT id FROM response"  # noqa: S608  (our own parts)
+
+
+def _insert_from_response_sql(model: type[Model], count: int) -> str:
+    """INSERT … SELECT rows whose response_id is the new response's, from the CTE above.
+    Every value is cast to its column's type: an untyped NULL in a SELECT is text."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    fields = _insert_fields(model)
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(
+        "response.id" if field.attname == "response_id" else f"CAST(%s AS {field.db_type(db)})"
+        for field in fields
+    )
+    rows = " UNION ALL ".join([f"SELECT {values} FROM response"] * count)  # noqa: S608
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {rows}"
+
+
 def response_submit(
     *,
     distribution: Distribution,
@@ -519,7 +740,6 @@ def response_submit(
     questionnaire = questionnaire or questionnaire_current(survey=survey)
     with translation.override(language):
         values = _clean_all(questionnaire, answers)
-    now = timezone.now()
     response = Response(
         organization_id=survey.organization_id,
         survey=survey,
@@ -529,32 +749,11 @@ def response_submit(
         channel=distribution.kind,
         language=language,
         hidden_fields=dict(hidden_fields),
-        started_at=now,
-        completed_at=now,
+        started_at=timezone.now(),
     )
+    response.completed_at = response.started_at
     try:
-        # The insert comes first, so a duplicate fails before anything else is written and
-        # the common case needs no savepoint.
-        with transaction.atomic():
-            response.save(force_insert=True)
-            Answer.objects.bulk_create(
-                [
-                    row
-                    for question in questionnaire.questions
-                    if question.key in values
-                    for row in _answer_rows(response, question, values[question.key])
-                ]
-            )
-            text = _comment(questionnaire, values)
-            if text:
-                FeedbackItem.objects.create(
-                    organization_id=response.organization_id,
-                    source=FeedbackSource.SURVEY_COMMENT,
-                    response=response,
-                    language=language,
-                    text=text,
-                    occurred_at=now,
-                )
+        _store_submitted(response, *_answers_and_comment(response, questionnaire, values))
         return response, True
     except IntegrityError:
         existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
