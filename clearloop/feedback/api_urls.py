@@ -1,3 +1,15 @@
-from django.urls import URLPattern, URLResolver
+"""API routes of the feedback inbox, under /api/v1/."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from clearloop.feedback import api
+
+items = api.FeedbackViewSet.as_view({"get": "list", "post": "create"})
+item = api.FeedbackViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
+tags = api.TagViewSet.as_view({"get": "list", "post": "create"})
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("feedback/", items, name="feedback-list"),
+    path("feedback/tags/", tags, name="feedback-tag-list"),
+    path("feedback/<int:pk>/", item, name="feedback-detail"),
+]

@@ -107,3 +107,202 @@ class FeedbackItem(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.text[:60]}"
+
+
+# --- Tags -------------------------------------------------------------------------------
+
+
+class TagColour(models.TextChoices):
+    """A fixed palette whose text/background pairs keep a 4.5:1 contrast (WCAG AA);
+    app styles map each value to a CSS class, so no colour ever comes from user input."""
+
+    GREY = "grey", _("Grey")
+    BLUE = "blue", _("Blue")
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+    PURPLE = "purple", _("Purple")
+    TEAL = "teal", _("Teal")
+    PINK = "pink", _("Pink")
+
+
+class Tag(OrganizationScopedModel):
+    name = models.CharField(_("name"), max_length=60)
+    colour = models.CharField(
+        _("colour"), max_length=10, choices=TagColour.choices, default=TagColour.BLUE
+    )
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="feedback_tag_name_unique_per_organization",
+                violation_error_message=_("A tag with this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagOrigin(models.TextChoices):
+    MANUAL = "manual", _("Added by hand")
+    RULE = "rule", _("Tagging rule")
+    LISTENING = "listening", _("Listening rule")
+
+
+class ItemTag(OrganizationScopedModel):
+    """A tag on a feedback item, and how it got there."""
+
+    item = models.ForeignKey(
+        FeedbackItem, on_delete=models.CASCADE, related_name="item_tags", verbose_name=_("item")
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="item_tags", verbose_name=_("tag")
+    )
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=TagOrigin.choices, default=TagOrigin.MANUAL
+    )
+
+    class Meta:
+        verbose_name = _("item tag")
+        verbose_name_plural = _("item tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "tag"],
+                name="feedback_item_tag_once",
+                violation_error_message=_("The item already has this tag."),
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "item"], name="feedback_itemtag_tag_item")]
+
+
+# --- Search index -----------------------------------------------------------------------
+
+
+class SearchToken(models.Model):
+    """One search token (a 64-bit hash of a CJK bigram or a Latin word prefix, see
+    `clearloop.feedback.search`) of one item. A search intersects tokens, then confirms
+    with a substring test, so hash collisions cost a little time and never a wrong hit."""
+
+    pk = models.CompositePrimaryKey("organization_id", "token", "item_id")
+    # The primary key's index leads with the organization; a second one would only cost.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.BigIntegerField()
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.token}"
+
+
+class SearchState(models.Model):
+    """Marks an item as indexed and run through the tagging and listening rules. An item
+    without one is picked up by the periodic `feedback_index_pending` task, so a writer
+    that forgot `feedback_items_added` delays search by a minute and loses nothing."""
+
+    item = models.OneToOneField(
+        FeedbackItem, on_delete=models.CASCADE, primary_key=True, related_name="search_state"
+    )
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.item_id} indexed at {self.indexed_at:%Y-%m-%d %H:%M}"
+
+
+# --- Rules ------------------------------------------------------------------------------
+
+
+class TaggingRule(OrganizationScopedModel):
+    """Tags every new item whose text contains any of `phrases` (CJK-aware)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagging_rules", verbose_name=_("tag")
+    )
+    phrases = models.JSONField(_("words or phrases"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("tagging rule")
+        verbose_name_plural = _("tagging rules")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListeningRule(OrganizationScopedModel):
+    """Keywords, hashtags and mentions to watch: matching items are tagged and counted
+    per day (`ListeningMatch`), which alerts read later."""
+
+    name = models.CharField(_("name"), max_length=120)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    hashtags = models.JSONField(_("hashtags"), default=list, blank=True)
+    mentions = models.JSONField(_("mentions"), default=list, blank=True)
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, related_name="listening_rules", verbose_name=_("tag")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("listening rule")
+        verbose_name_plural = _("listening rules")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListeningMatch(OrganizationScopedModel):
+    rule = models.ForeignKey(
+        ListeningRule, on_delete=models.CASCADE, related_name="matches", verbose_name=_("rule")
+    )
+    item = models.ForeignKey(
+        FeedbackItem,
+        on_delete=models.CASCADE,
+        related_name="listening_matches",
+        verbose_name=_("item"),
+    )
+    # The item's day in the organization's time zone, stored so "matches per day" is a
+    # GROUP BY on an indexed column.
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("listening match")
+        verbose_name_plural = _("listening matches")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "item"], name="feedback_listening_match_once"),
+        ]
+        indexes = [models.Index(fields=["rule", "day"], name="feedback_listening_rule_day")]
+
+
+# --- Saved views ------------------------------------------------------------------------
+
+
+class SavedView(OrganizationScopedModel):
+    """A named inbox filter: shared with the organization, or personal to `owner`."""
+
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    owner = models.ForeignKey(
+        "accounts.Membership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_("Empty for a view shared with the whole organization."),
+    )
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
