@@ -1,10 +1,22 @@
-"""Admin pages for customers, orders and interactions (support staff, not the product UI)."""
+"""Admin pages for customers, orders, interactions, attributes, segments and the merge and
+erasure audits (support staff, not the product UI)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from clearloop.customers.models import Customer, Interaction, Order
+from django.contrib import admin
+from django.http import HttpRequest
+
+from clearloop.customers.models import (
+    CustomAttribute,
+    Customer,
+    CustomerErasure,
+    CustomerMerge,
+    Interaction,
+    Order,
+    Segment,
+)
 
 
 @admin.register(Customer)
@@ -59,3 +71,37 @@ class InteractionAdmin(admin.ModelAdmin[Interaction]):
     date_hierarchy = "started_at"
     raw_id_fields = ["customer", "agent", "team"]
     list_select_related = ["customer", "agent", "team", "organization"]
+
+
+@admin.register(CustomAttribute)
+class CustomAttributeAdmin(admin.ModelAdmin[CustomAttribute]):
+    list_display = ["label", "key", "type", "organization"]
+    list_filter = ["organization", "type"]
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin[Segment]):
+    list_display = ["name", "organization", "created_by", "created_at"]
+    list_filter = ["organization"]
+
+
+class AuditAdmin(admin.ModelAdmin[Any]):
+    """Audit records are written by the services only, and never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CustomerMerge)
+class CustomerMergeAdmin(AuditAdmin):
+    list_display = ["created_at", "kept_customer_id", "merged_customer_id", "merged_by"]
+    list_filter = ["organization"]
+
+
+@admin.register(CustomerErasure)
+class CustomerErasureAdmin(AuditAdmin):
+    list_display = ["created_at", "erased_customer_id", "erased_by", "organization"]
+    list_filter = ["organization"]

@@ -52,6 +52,9 @@ class Customer(OrganizationScopedModel):
         blank=True,
         help_text=_("Custom attributes by key: text, number, true/false or ISO date values."),
     )
+    # Set once the customer's personal data was erased; the row stays as an anonymous
+    # shell so scores kept for statistics still count in their segment.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("customer")
@@ -209,3 +212,125 @@ class Interaction(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.started_at:%Y-%m-%d}"
+
+
+class AttributeType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+
+
+class CustomAttribute(OrganizationScopedModel):
+    """A field an organization adds to its customer profiles. Values live in
+    `Customer.attributes` under `key`; services check them against `type` on every write."""
+
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        help_text=_("Lower-case letters, digits and underscores, e.g. loyalty_tier."),
+    )
+    label = models.CharField(_("label"), max_length=120)
+    type = models.CharField(_("type"), max_length=10, choices=AttributeType.choices)
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_("The allowed values of a choice attribute."),
+    )
+
+    class Meta:
+        verbose_name = _("custom attribute")
+        verbose_name_plural = _("custom attributes")
+        ordering = ["label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                name="custom_attribute_key_unique_per_organization",
+                violation_error_message=_("An attribute with this key already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CustomerMerge(OrganizationScopedModel):
+    """The audit of one merge: which customer id was folded into which, by whom, and how
+    many rows moved. It holds ids and counts only, never the merged person's details, so
+    an erasure never has to reach into it."""
+
+    kept = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="merges",
+        verbose_name=_("kept customer"),
+    )
+    kept_customer_id = models.PositiveBigIntegerField(_("kept customer id"))
+    merged_customer_id = models.PositiveBigIntegerField(_("merged customer id"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    moved = models.JSONField(_("rows moved"), default=dict)
+    filled_fields = models.JSONField(_("fields filled"), default=list)
+
+    class Meta:
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+        ordering = ["-created_at", "-pk"]
+
+
+class CustomerErasure(OrganizationScopedModel):
+    """The audit of one erasure: who erased which customer id, when (`created_at`), and
+    how many rows of each kind were removed or blanked. Never the erased data itself."""
+
+    erased_customer_id = models.PositiveBigIntegerField(_("erased customer id"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    counts = models.JSONField(_("rows removed or blanked"), default=dict)
+
+    class Meta:
+        verbose_name = _("customer erasure")
+        verbose_name_plural = _("customer erasures")
+        ordering = ["-created_at", "-pk"]
+
+
+class Segment(OrganizationScopedModel):
+    """A saved group of customers described by rules (see `clearloop.customers.segments`
+    for the rule document); membership is computed by one query, never stored."""
+
+    name = models.CharField(_("name"), max_length=120)
+    rules = models.JSONField(_("rules"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="segment_name_unique_per_organization",
+                violation_error_message=_("A segment with this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,5 @@
-"""Writes for customers: find the customer a request names, or record a new one.
+"""Writes for customers: find the customer a request names, or record a new one; create
+and edit profiles; define custom attributes and check their values by type.
 
 Callers (survey invitations, the "after an interaction" trigger, imports) name people by
 their external id and email address. A customer is found by external id first, then by
@@ -8,10 +9,14 @@ only filled where they are empty: this module never overwrites what is already r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -19,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from clearloop.accounts.models import Language, Membership, Organization
 from clearloop.accounts.roles import Capability
-from clearloop.core.errors import NotFound, PermissionDenied, ValidationFailed
-from clearloop.customers.models import Customer
+from clearloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from clearloop.customers.models import AttributeType, CustomAttribute, Customer
 
 # Recording a respondent is part of inviting them, so a survey manager may do it too.
 CAPABILITIES = (Capability.MANAGE_CUSTOMERS, Capability.MANAGE_SURVEYS)
@@ -154,3 +159,217 @@ def customer_find_or_create(
     """One customer, as `customers_find_or_create` finds or records it."""
     [customer] = customers_find_or_create(organization=organization, entries=[entry], by=by)
     return customer
+
+
+# --- Profiles and custom attributes ------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "external_id",
+    "name",
+    "email",
+    "phone",
+    "language",
+    "region",
+    "country",
+    "segment",
+)
+ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_TEXT_ATTRIBUTE = 500
+MAX_CHOICES = 100
+
+
+def require_capability(by: Membership, organization_id: int, *capabilities: Capability) -> None:
+    """Another organization's member learns nothing (404); a member whose role allows none
+    of `capabilities` is refused (403)."""
+    if by.organization_id != organization_id:
+        raise NotFound(_("No such customer."))
+    if not any(by.allows(capability) for capability in capabilities):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _attribute_error(attribute: CustomAttribute, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={f"attributes.{attribute.key}": message})
+
+
+def attribute_value_clean(*, attribute: CustomAttribute, value: Any) -> str | int | float:
+    """The value stored for `attribute`: text as a string, numbers as numbers, dates as
+    ISO strings (YYYY-MM-DD), choices as one of the defined choices."""
+    label = attribute.label
+    if attribute.type == AttributeType.NUMBER:
+        return _number(attribute, value)
+    if attribute.type == AttributeType.DATE:
+        try:
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError as error:
+            message = _("%(label)s must be a date written YYYY-MM-DD.") % {"label": label}
+            raise _attribute_error(attribute, message) from error
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise _attribute_error(attribute, _("%(label)s must be text.") % {"label": label})
+    text = str(value).strip()
+    if attribute.type == AttributeType.CHOICE and text not in attribute.choices:
+        message = _("%(label)s must be one of: %(choices)s.") % {
+            "label": label,
+            "choices": ", ".join(attribute.choices),
+        }
+        raise _attribute_error(attribute, message)
+    if len(text) > MAX_TEXT_ATTRIBUTE:
+        message = _("%(label)s is longer than %(max)d characters.") % {
+            "label": label,
+            "max": MAX_TEXT_ATTRIBUTE,
+        }
+        raise _attribute_error(attribute, message)
+    return text
+
+
+def _number(attribute: CustomAttribute, value: Any) -> int | float:
+    message = _("%(label)s must be a number, e.g. 42 or 3.5.") % {"label": attribute.label}
+    if isinstance(value, bool):
+        raise _attribute_error(attribute, message)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise _attribute_error(attribute, message) from error
+    if not number.is_finite():
+        raise _attribute_error(attribute, message)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def customer_attributes_clean(
+    *, organization_id: int, values: Mapping[str, Any], current: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`current` updated with `values`, every value checked against its attribute's type.
+    An empty value (None or "") removes the key; an undefined key is refused."""
+    if not isinstance(values, Mapping):
+        raise ValidationFailed(
+            _("Send attributes as an object of key and value."), fields={"attributes": "object"}
+        )
+    defined = {a.key: a for a in CustomAttribute.objects.for_organization(organization_id)}
+    unknown = sorted(set(values) - set(defined))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown attributes: %(keys)s. Define them under Customers → Attributes first.")
+            % {"keys": ", ".join(unknown)},
+            fields={f"attributes.{key}": "unknown" for key in unknown},
+        )
+    result = dict(current or {})
+    for key, value in values.items():
+        if value is None or value == "":
+            result.pop(key, None)
+        else:
+            result[key] = attribute_value_clean(attribute=defined[key], value=value)
+    return result
+
+
+def _validated(customer: Customer) -> None:
+    """Field checks and the database constraints, as `ValidationFailed` with a message per
+    field, before anything is written."""
+    if customer.country:
+        customer.country = customer.country.strip().upper()
+    try:
+        customer.full_clean(exclude=["attributes"])
+    except ValidationError as error:
+        fields = {
+            name if name != NON_FIELD_ERRORS else "customer": " ".join(messages)
+            for name, messages in error.message_dict.items()
+        }
+        raise ValidationFailed(" ".join(fields.values()), fields=fields) from error
+
+
+@transaction.atomic
+def customer_create(
+    *, organization: Organization, data: Mapping[str, Any], by: Membership
+) -> Customer:
+    """A new customer from profile fields and `attributes`; refused whole when any is bad."""
+    require_capability(by, organization.pk, Capability.MANAGE_CUSTOMERS)
+    customer = Customer(organization=organization)
+    _apply(customer, data)
+    _validated(customer)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, data: Mapping[str, Any], by: Membership) -> Customer:
+    """Change the profile fields present in `data`; `attributes` merges key by key."""
+    require_capability(by, customer.organization_id, Capability.MANAGE_CUSTOMERS)
+    if customer.erased_at is not None:
+        raise Conflict(_("This customer was erased; an erased profile cannot be edited."))
+    changed = _apply(customer, data)
+    _validated(customer)
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
+def _apply(customer: Customer, data: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name in PROFILE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(customer, name, "" if value is None else str(value).strip())
+            changed.append(name)
+    if "attributes" in data:
+        customer.attributes = customer_attributes_clean(
+            organization_id=customer.organization_id,
+            values=data["attributes"] or {},
+            current=customer.attributes,
+        )
+        changed.append("attributes")
+    return changed
+
+
+@transaction.atomic
+def custom_attribute_create(
+    *,
+    organization: Organization,
+    key: str,
+    label: str,
+    type: str,
+    choices: Sequence[str] = (),
+    by: Membership,
+) -> CustomAttribute:
+    """Define a custom attribute; a choice attribute needs its choices, others have none."""
+    require_capability(by, organization.pk, Capability.MANAGE_CUSTOMERS)
+    key, label = key.strip(), label.strip()
+    cleaned = [str(choice).strip() for choice in choices if str(choice).strip()]
+    if not ATTRIBUTE_KEY.match(key):
+        raise ValidationFailed(
+            _("A key starts with a letter and holds lower-case letters, digits and underscores."),
+            fields={"key": "invalid"},
+        )
+    if not label or len(label) > 120:
+        raise ValidationFailed(_("Give the attribute a label."), fields={"label": "required"})
+    if type not in AttributeType.values:
+        raise ValidationFailed(
+            _("The type must be one of %(types)s.") % {"types": ", ".join(AttributeType.values)},
+            fields={"type": "invalid"},
+        )
+    if type == AttributeType.CHOICE and not cleaned:
+        raise ValidationFailed(
+            _("A choice attribute needs at least one choice."), fields={"choices": "required"}
+        )
+    if len(cleaned) > MAX_CHOICES or len(set(cleaned)) != len(cleaned):
+        raise ValidationFailed(
+            _("List at most %(max)d different choices.") % {"max": MAX_CHOICES},
+            fields={"choices": "invalid"},
+        )
+    scoped = CustomAttribute.objects.for_organization(organization)
+    if scoped.filter(key=key).exists():
+        raise ValidationFailed(
+            _("An attribute with this key already exists."), fields={"key": "duplicate"}
+        )
+    return scoped.create(
+        organization=organization,
+        key=key,
+        label=label,
+        type=type,
+        choices=cleaned if type == AttributeType.CHOICE else [],
+    )
+
+
+@transaction.atomic
+def custom_attribute_delete(*, attribute: CustomAttribute, by: Membership) -> None:
+    """Remove the definition. Stored values stay in the profiles (and in privacy exports)
+    until the customer is edited or erased, so deleting a definition loses no data."""
+    require_capability(by, attribute.organization_id, Capability.MANAGE_CUSTOMERS)
+    attribute.delete()
