@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from clearloop.intake.api import EmailIntakeView, WebhookIntakeView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("intake/email/<str:token>/", EmailIntakeView.as_view(), name="intake_email"),
+    path("intake/webhook/<str:token>/", WebhookIntakeView.as_view(), name="intake_webhook"),
+]
