@@ -14,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 AREAS = [
     ("web:home", _("Dashboard"), "home", ("web:home",)),
     ("web:surveys", _("Surveys"), "surveys", ("web:surveys", "web:survey_")),
-    ("web:feedback", _("Feedback"), "feedback", ("web:feedback",)),
-    ("web:customers", _("Customers"), "customers", ("web:customers",)),
+    ("web:feedback", _("Feedback"), "feedback", ("web:feedback", "web:intake")),
+    (
+        "web:customers",
+        _("Customers"),
+        "customers",
+        ("web:customers", "web:customer_", "web:segment", "web:import"),
+    ),
     ("web:cases", _("Cases"), "cases", ("web:cases",)),
     ("web:analytics", _("Analytics"), "analytics", ("web:analytics",)),
     ("web:goals", _("Goals"), "goals", ("web:goals",)),
