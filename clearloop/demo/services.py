@@ -37,6 +37,7 @@ from clearloop.demo.reference import (
 )
 from clearloop.demo.timeline import Timeline
 from clearloop.feedback.models import FeedbackItem
+from clearloop.feedback.services import feedback_items_added
 from clearloop.surveys.models import (
     Answer,
     ContactOptOut,
@@ -422,6 +423,11 @@ def _feedback(
             for f in plan.feedback
         ],
     )
+    # Searchable and tagged like any feedback written through the product.
+    item_ids = list(
+        FeedbackItem.objects.filter(organization=organization).values_list("pk", flat=True)
+    )
+    feedback_items_added(organization_id=organization.pk, item_ids=item_ids)
 
 
 def _invitations(

@@ -329,3 +329,22 @@ def test_the_plan_moments_fit_the_timeline(plan: DemoPlan) -> None:
         assert invitation.sent_at is None or invitation.sent_at < horizon
         assert invitation.opened_at is None or invitation.opened_at < horizon
         assert invitation.last_reminder_at is None or invitation.last_reminder_at < horizon
+
+
+def test_demo_feedback_is_searchable_in_chinese_and_japanese(demo):
+    import re
+
+    from clearloop.feedback.models import FeedbackItem
+    from clearloop.feedback.selectors import FeedbackFilters, feedback_list
+
+    for language in ("zh-hans", "ja"):
+        text = (
+            FeedbackItem.objects.filter(organization=demo, language=language)
+            .exclude(text="")
+            .values_list("text", flat=True)
+            .first()
+        )
+        assert text is not None
+        word = re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]{2}", text)[-1]
+        found = feedback_list(organization=demo, filters=FeedbackFilters(q=word))
+        assert found.filter(text=text).exists(), word
