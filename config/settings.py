@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "clearloop.imports",
     "clearloop.intake",
     "clearloop.analytics",
+    "clearloop.textanalysis",
     "clearloop.web",
     "clearloop.demo",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TextAnalysisConfig(AppConfig):
+    name = "clearloop.textanalysis"
+    label = "textanalysis"
