@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import json
 import math
+import operator
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,8 @@ def text(max_length: int) -> Parser:
 
 
 def long_text(value: Value) -> str:
+    if type(value) is str:  # every CSV cell
+        return value.strip()
     if isinstance(value, bool | dict | list):
         raise Invalid(_("Give text here."))
     return str(value).strip()
@@ -172,13 +175,15 @@ def choice(choices: type[models.TextChoices], *, exclude: Sequence[str] = ()) ->
     allowed = [value for value in choices.values if value not in exclude]
     by_label = {str(label).lower(): value for value, label in choices.choices if value in allowed}
 
+    words = {**by_label, **{value: value for value in allowed}}
+
     def parse(value: Value) -> str:
-        key = str(value).strip()
-        if key.lower() in allowed:
-            return key.lower()
-        if key.lower() in by_label:
-            return by_label[key.lower()]
-        raise Invalid(_("Use one of %(values)s.") % {"values": ", ".join(allowed)})
+        if type(value) is str and value in words:  # the common case: exactly a value
+            return words[value]
+        found = words.get(str(value).strip().lower())
+        if found is None:
+            raise Invalid(_("Use one of %(values)s.") % {"values": ", ".join(allowed)})
+        return found
 
     return parse
 
@@ -187,6 +192,10 @@ def integer(*, minimum: int, maximum: int) -> Parser:
     def parse(value: Value) -> int:
         if isinstance(value, bool):
             raise Invalid(_("Give a whole number."))
+        if type(value) is str and value.isdigit() and len(value) < 10:  # the common case
+            number = int(value)
+            if minimum <= number <= maximum:
+                return number
         try:
             number = value if type(value) in (int, float) else int(str(value).strip())
         except ValueError as error:
@@ -423,13 +432,12 @@ def apply_plan(
     organization_id: int,
     plan: Plan,
     update_fields: Sequence[str],
-    ids_by: Sequence[str] = (),
 ) -> ChunkResult:
     """Write a plan inside the caller's transaction (one per chunk): the new rows by the
-    database's bulk path (`insert_rows`), the changed ones in one batched UPDATE. With
-    `ids_by` (the key fields) the ids of the created rows are read back, one query."""
+    database's bulk path (`insert_rows`, which gives their ids), the changed ones in one
+    batched UPDATE."""
     now = timezone.now()
-    insert_rows(model, organization_id=organization_id, rows=plan.creates, now=now)
+    created_ids = insert_rows(model, organization_id=organization_id, rows=plan.creates, now=now)
     if plan.updates:
         changed = [
             model(id=pk, updated_at=now, **{name: values[name] for name in update_fields})
@@ -439,26 +447,65 @@ def apply_plan(
     counts = Counts(created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged)
     return ChunkResult(
         counts=counts,
-        created_ids=_created_ids(model, organization_id, plan.creates, ids_by),
+        created_ids=created_ids,
         updated_ids=[pk for pk, _values in plan.updates],
     )
 
 
-def _created_ids(
+def stored_ids(
     model: type[models.Model],
+    *,
     organization_id: int,
-    creates: list[dict[str, Value]],
-    ids_by: Sequence[str],
-) -> list[int]:
-    if not creates or not ids_by:
-        return []
-    keys = {tuple(values[name] for name in ids_by) for values in creates}
-    scoped = model._default_manager.filter(organization_id=organization_id)
-    for position, name in enumerate(ids_by[:-1]):
-        scoped = scoped.filter(**{f"{name}__in": {key[position] for key in keys}})
-    found = with_external_ids(scoped, (key[-1] for key in keys)).values_list("id", *ids_by)
-    return [pk for pk, *key in found if tuple(key) in keys]
+    keys: Iterable[tuple[str, str]],
+    scope_column: str = "",
+) -> dict[tuple[str, str], int]:
+    """The ids of the stored rows under `keys`: (external id, ``scope_column``'s value)
+    pairs, or (external id, "") without a scope column. One query straight to the
+    driver: its ``NOT (external_id = '')`` repeats the partial unique index's predicate
+    word for word (SQLite matches it by its form: ``<>`` is not recognised) so that the
+    index serves it, and there is no ORDER BY (see `with_external_ids`). A first
+    import finds nothing here and reads no more; only the rows found are then read in
+    full by the caller."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    external_ids = list({external_id for external_id, _scope in wanted})
+    # The unique index leads with (organization, scope column): both must be pinned for
+    # it to be searched rather than walked over the whole organization.
+    scope, scope_sql, scope_params = "''", "", []
+    if scope_column:
+        scope = quote(scope_column)
+        scope_params = sorted({scope_value for _external_id, scope_value in wanted})
+        scope_sql = f" AND {scope} IN ({', '.join(['%s'] * len(scope_params))})"
+    sql = (
+        f"SELECT {quote('external_id')}, {scope}, {quote(model._meta.pk.column)} "  # noqa: S608 (names from the model)
+        f"FROM {table} WHERE {quote('organization_id')} = %s{scope_sql} "
+        f"AND NOT ({quote('external_id')} = '')"
+    )
+    params: list[Any] = [organization_id, *scope_params]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{sql} AND {quote('external_id')} = ANY(%s)", [*params, external_ids])
+            rows_found = cursor.fetchall()
+        else:
+            rows_found = []
+            for start in range(0, len(external_ids), SQLITE_IN_BATCH):
+                batch = external_ids[start : start + SQLITE_IN_BATCH]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"{sql} AND {quote('external_id')} IN ({marks})", [*params, *batch])
+                rows_found += cursor.fetchall()
+    found: dict[tuple[str, str], int] = {}
+    for external_id, scope_value, pk in rows_found:
+        if (external_id, scope_value) in wanted:
+            found[(external_id, scope_value)] = pk
+    return found
 
+
+SQLITE_IN_BATCH = 900
+"""Under SQLite's historical limit of 999 parameters a statement."""
 
 # Values of these fields go to the driver as they are (after the JSON and SQLite datetime
 # conversions below); any other field type goes through Django's own preparation.
@@ -480,51 +527,74 @@ def insert_rows(
     organization_id: int,
     rows: Sequence[Mapping[str, Value]],
     now: dt.datetime,
-) -> None:
-    """Insert `rows` (values by attribute name) without a model instance per row: COPY on
-    PostgreSQL, one executemany INSERT elsewhere. Model instances and Django's per-value
-    SQL compilation cost several times the database's own work on a large import (see
-    bench/import.py). Every concrete column is written: a row's value, else the field's
-    default, so columns other apps add with a default are filled as `bulk_create` would.
-    Fields with a database default are left to the database."""
+) -> list[int]:
+    """Insert `rows` (values by attribute name) without a model instance per row and
+    return their ids, in order: COPY on PostgreSQL, one executemany INSERT elsewhere.
+    Model instances and Django's per-value SQL compilation cost several times the
+    database's own work on a large import (see bench/import.py).
+
+    Every concrete column is written: a row's value, else the field's default, so columns
+    other apps add with a default are filled as `bulk_create` would. Fields with a
+    database default are left to the database. The defaults are converted for the driver
+    once; per row only the values the row holds and whose type needs it are converted.
+
+    Ids: on PostgreSQL they are drawn from the table's sequence first (one query) and
+    written with the rows, so COPY needs no RETURNING. On SQLite the rows of one
+    executemany inside the caller's transaction get consecutive rowids (SQLite lets one
+    writer in at a time and AUTOINCREMENT only counts up), so they end at
+    ``last_insert_rowid()``."""
     if not rows:
-        return
+        return []
     connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
+    assert isinstance(pk, models.AutoField | models.BigAutoField), "integer keys only"
     fields = [
         f for f in model._meta.concrete_fields if not f.primary_key and f.db_default is NOT_PROVIDED
     ]
     base = {f.attname: f.get_default() for f in fields}
     base.update(organization_id=organization_id, created_at=now, updated_at=now)
-    convert = [(f.attname, _converter(f, connection)) for f in fields]
-    fixed = [to_db(base[name]) for name, to_db in convert]  # defaults, converted once
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = (
-        tuple(
-            to_db(row[name]) if name in row else default
-            for (name, to_db), default in zip(convert, fixed, strict=True)
-        )
-        for row in rows
-    )
+    converters = {f.attname: _converter(f, connection) for f in fields}
+    fixed = {name: to_db(base[name]) for name, to_db in converters.items()}
+    convert = [(name, to_db) for name, to_db in converters.items() if to_db is not _same]
+    pick = operator.itemgetter(*converters)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+
+    def values() -> Iterable[tuple[Value, ...]]:
+        for row in rows:
+            merged = {**fixed, **row}
+            for name, to_db in convert:
+                if name in row:
+                    merged[name] = to_db(row[name])
+            yield pick(merged)
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row_values in values:
-                    copy.write_row(row_values)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
-            cursor.executemany(sql, list(values))
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk.column, len(rows)],
+            )
+            ids = [found for (found,) in cursor.fetchall()]
+            copy_sql = f"COPY {table} ({quote(pk.column)}, {columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for pk_value, row_values in zip(ids, values(), strict=True):
+                    copy.write_row((pk_value, *row_values))
+            return ids
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+        cursor.executemany(sql, list(values()))
+        cursor.execute("SELECT last_insert_rowid()")
+        (last,) = cursor.fetchone()
+        return list(range(last - len(rows) + 1, last + 1))
 
 
 def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Value], Value]:
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-
-        def to_json(value: Value) -> Value:
-            return None if value is None else json.dumps(value, cls=encoder)
-
-        return to_json
+        if encoder is None:
+            return _json
+        return functools.partial(_json_with, encoder)
     if isinstance(field, models.DateTimeField) and connection.vendor == "sqlite":
         return _sqlite_datetime
     if isinstance(field, _PLAIN_FIELDS):
@@ -534,6 +604,18 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Valu
 
 def _same(value: Value) -> Value:
     return value
+
+
+def _json(value: Value) -> Value:
+    if value is None:
+        return None
+    if not value and type(value) is dict:
+        return "{}"
+    return json.dumps(value)
+
+
+def _json_with(encoder: type[json.JSONEncoder], value: Value) -> Value:
+    return None if value is None else json.dumps(value, cls=encoder)
 
 
 def _sqlite_datetime(value: Value) -> Value:
@@ -566,8 +648,10 @@ LANGUAGE_ALIASES = {
 
 def language(value: Value) -> str:
     """A language code we speak, from the codes and names exports commonly use."""
-    word = str(value).strip().lower()
-    code = _language_words().get(word)
+    words = _language_words()
+    if type(value) is str and value in words:  # the common case: exactly a code
+        return words[value]
+    code = words.get(str(value).strip().lower())
     if code is None:
         raise Invalid(_("Use one of %(values)s.") % {"values": ", ".join(Language.values)})
     return code

@@ -41,6 +41,7 @@ from clearloop.feedback.bulk import FeedbackWriter
 from clearloop.imports import parsing
 from clearloop.imports.models import (
     MAX_FILE_BYTES,
+    ImportFile,
     ImportFormat,
     ImportJob,
     ImportKind,
@@ -120,11 +121,11 @@ def import_job_upload(
         filename=filename[-255:],
         format=format,
         encoding=encoding,
-        content=content,
         headers=table.headers,
         mapping=remembered or guess_mapping(writer, table.headers),
         requested_by=by.user if by.user_id else None,
     )
+    ImportFile.objects.create(job=job, content=content)
     logger.info("import_uploaded id=%s kind=%s bytes=%d", job.pk, kind, len(content))
     return job
 
@@ -236,8 +237,14 @@ def _checked_mapping(
     return {"columns": columns, "defaults": defaults}
 
 
+def job_content(job: ImportJob) -> bytes:
+    """The job's file (read once per call: it can be megabytes)."""
+    content = ImportFile.objects.filter(job_id=job.pk).values_list("content", flat=True).get()
+    return bytes(content)
+
+
 def job_records(job: ImportJob, mapping: Mapping[str, Any]) -> Iterable[tuple[int, dict[str, str]]]:
-    table = parsing.read_table(bytes(job.content), job.format, job.encoding)
+    table = parsing.read_table(job_content(job), job.format, job.encoding)
     defaults = mapping.get("defaults", {})
     for row, values in parsing.records(table, mapping.get("columns", {})):
         for name, value in defaults.items():
