@@ -25,7 +25,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_tasks_db import DatabaseBackend
 
 from clearloop.accounts.models import Organization
 from clearloop.core.tasks import enqueue_on_commit
@@ -99,6 +101,8 @@ class FeedbackWriter(BaseWriter):
             FieldSpec("author", str(gettext_lazy("Author or handle")), rows.text(200)),
         ]
 
+    expect_new = True
+
     def check(self, row: int, values: dict[str, Value]) -> list[rows.RowError]:
         if not values.get("external_id"):
             values["external_id"] = content_id(values)
@@ -115,6 +119,19 @@ class FeedbackWriter(BaseWriter):
             customers_for_refs(organization_id=self.organization_id, refs=refs) if refs else {}
         )
         records = [_record(row.values, customers) for row in clean]
+        created_ids: list[int] = []
+        if self.expect_new and rows.inserts_first(FeedbackItem):
+            # PostgreSQL: the new items go in at once; only the others are compared. Once
+            # a chunk met stored items (a re-import), the next ones look them up first.
+            created_ids, stored_at = rows.insert_new(
+                FeedbackItem,
+                organization_id=self.organization_id,
+                rows=records,
+                scope_field="source",
+                now=timezone.now(),
+            )
+            records = [records[position] for position in stored_at]
+            self.expect_new = not stored_at
         stored = self._stored(records)
 
         def stored_for(values: dict[str, Value]) -> dict[str, Value] | None:
@@ -131,6 +148,8 @@ class FeedbackWriter(BaseWriter):
             plan=plan,
             update_fields=[name for name in STORED_FIELDS if name not in ("source", "external_id")],
         )
+        result.counts.created += len(created_ids)
+        result.created_ids = [*created_ids, *result.created_ids]
         _items_added(self.organization_id, [*result.created_ids, *result.updated_ids])
         return result
 
@@ -166,15 +185,23 @@ def _record(values: dict[str, Value], customers: dict[Any, int]) -> dict[str, Va
 
 
 def _items_added(organization_id: int, item_ids: list[int]) -> None:
-    """Index the written items for search and run the rules over them in the background,
-    once the chunk commits: a large import is not held up by tokenizing every text, the
-    items are in the inbox at once and searchable once the task ran (seconds later). The
-    task is idempotent; were it lost, the periodic `feedback_index_pending` finds the new
-    items without a search state."""
+    """Index the written items for search and run the rules over them in the background:
+    a large import is not held up by tokenizing every text; the items are in the inbox at
+    once and searchable once the task ran (seconds later). The task is idempotent; were
+    it lost, the periodic `feedback_index_pending` finds new items without a search state.
+
+    With the database task backend the task row is written in the chunk's own
+    transaction: committed with the items or not at all, and without a commit of its own
+    per chunk (a disk flush each). A backend outside the database gets it after commit,
+    so that its worker never looks for items it cannot see yet."""
     if not item_ids:
         return
     try:
-        from clearloop.feedback.tasks import feedback_items_index
+        from clearloop.feedback.tasks import feedback_items_index, id_ranges
     except ImportError:
         return  # the rules engine is not installed in this build; items stay untagged
-    enqueue_on_commit(feedback_items_index, organization_id=organization_id, item_ids=item_ids)
+    ranges = id_ranges(item_ids)
+    if isinstance(feedback_items_index.get_backend(), DatabaseBackend):
+        feedback_items_index.enqueue(organization_id=organization_id, id_ranges=ranges)
+    else:
+        enqueue_on_commit(feedback_items_index, organization_id=organization_id, id_ranges=ranges)
