@@ -149,7 +149,7 @@ class FeedSerializer(serializers.ModelSerializer[Feed]):
     url = serializers.URLField(max_length=2000, help_text="An http(s) RSS or Atom address.")
     source = serializers.ChoiceField(choices=WEBHOOK_SOURCES, default=FeedbackSource.REVIEW)  # type: ignore[assignment]  # a declared field, not Field.source
     language = serializers.ChoiceField(
-        choices=["", *Language.values], required=False, allow_blank=True, default=""
+        choices=Language.values, required=False, allow_blank=True, default=""
     )
     poll_interval_minutes = serializers.IntegerField(
         min_value=MIN_POLL_MINUTES, max_value=10_080, default=60

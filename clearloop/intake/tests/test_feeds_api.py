@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 FEEDS = "/api/v1/intake/feeds/"
 
 
-def _post(client, body):  # type: ignore[no-untyped-def]
+def _post(client, body):
     return client.post(FEEDS, body, content_type="application/json")
 
 
