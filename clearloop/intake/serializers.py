@@ -18,6 +18,7 @@ from clearloop.core.errors import ValidationFailed
 from clearloop.feedback.models import FeedbackSource
 from clearloop.intake.models import MIN_POLL_MINUTES, Feed
 from clearloop.intake.services import CustomerRef, FeedSettings, NewItem
+from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
 
 MAX_ITEMS = 1000
 MAX_TEXT = 20_000
@@ -147,10 +148,10 @@ class FeedSerializer(serializers.ModelSerializer[Feed]):
     """A feed as the API shows it and takes it (POST whole, PATCH any fields)."""
 
     url = serializers.URLField(max_length=2000, help_text="An http(s) RSS or Atom address.")
-    source = serializers.ChoiceField(choices=WEBHOOK_SOURCES, default=FeedbackSource.REVIEW)  # type: ignore[assignment]  # a declared field, not Field.source
-    language = serializers.ChoiceField(
-        choices=Language.values, required=False, allow_blank=True, default=""
+    source = CodeField(  # type: ignore[assignment]  # a declared field, not Field.source
+        choices=[(code, code) for code in WEBHOOK_SOURCES], default=FeedbackSource.REVIEW
     )
+    language = CodeField(choices=LANGUAGE_CODES, required=False, allow_blank=True, default="")
     poll_interval_minutes = serializers.IntegerField(
         min_value=MIN_POLL_MINUTES, max_value=10_080, default=60
     )
