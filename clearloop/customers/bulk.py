@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clearloop.accounts.models import Membership, Organization
-from clearloop.customers.models import Customer, Interaction, InteractionChannel, Order
+from clearloop.core.errors import ValidationFailed
+from clearloop.customers.models import (
+    CustomAttribute,
+    Customer,
+    Interaction,
+    InteractionChannel,
+    Order,
+)
 from clearloop.imports import rows
 from clearloop.imports.rows import ChunkResult, CleanRow, FieldSpec, RowError, Validated, Value
 
@@ -142,9 +149,32 @@ class BaseWriter:
 # --- Customers --------------------------------------------------------------------------
 
 
+ATTRIBUTE_PREFIX = "attributes."
+"""Target fields `attributes.<key>` map columns to the organization's custom attributes."""
+
+
+def _attribute_parser(attribute: CustomAttribute) -> rows.Parser:
+    """A custom attribute's value checked as the profile form and the API check it."""
+    from clearloop.customers.services import attribute_value_clean
+
+    def parse(value: Value) -> Value:
+        try:
+            return attribute_value_clean(attribute=attribute, value=value)
+        except ValidationFailed as error:
+            raise rows.Invalid(error.message) from error
+
+    return parse
+
+
 class CustomerWriter(BaseWriter):
+    """Profile fields, and each custom attribute of the organization as a field of its own
+    (`attributes.<key>`, labelled with the attribute's label, typed as it is defined). The
+    API may also send them as an `attributes` object. Imported attributes merge into
+    the stored ones key by key; a blank cell leaves a stored value alone."""
+
     def __init__(self, organization: Organization) -> None:
         super().__init__(organization)
+        attributes = CustomAttribute.objects.for_organization(organization).order_by("label", "pk")
         self.specs = [
             FieldSpec("external_id", str(gettext_lazy("External id")), rows.text(120)),
             FieldSpec("email", str(gettext_lazy("Email")), rows.email),
@@ -154,7 +184,23 @@ class CustomerWriter(BaseWriter):
             FieldSpec("region", str(gettext_lazy("Region")), rows.text(60)),
             FieldSpec("country", str(gettext_lazy("Country")), rows.code(2, "DE")),
             FieldSpec("segment", str(gettext_lazy("Segment")), rows.text(60)),
+            *(
+                FieldSpec(
+                    f"{ATTRIBUTE_PREFIX}{attribute.key}",
+                    attribute.label,
+                    _attribute_parser(attribute),
+                    help=attribute.get_type_display(),
+                )
+                for attribute in attributes
+            ),
         ]
+
+    def validate(
+        self, records: Iterable[tuple[int, Mapping[str, Value]]], *, strict: bool
+    ) -> Validated:
+        return super().validate(
+            (_flat_attributes(row, record) for row, record in records), strict=strict
+        )
 
     def check(self, row: int, values: dict[str, Value]) -> list[RowError]:
         if not values.get("external_id") and not values.get("email"):
@@ -170,7 +216,7 @@ class CustomerWriter(BaseWriter):
     def write_chunk(self, clean: Sequence[CleanRow]) -> ChunkResult:
         stored = self._stored(clean)
 
-        def stored_for(values: dict[str, Value]) -> dict[str, Value] | None:
+        def found_for(values: dict[str, Value]) -> dict[str, Value] | None:
             if values.get("external_id"):
                 found = stored["ext"].get(values["external_id"])
                 if found is None and values.get("email"):
@@ -179,9 +225,18 @@ class CustomerWriter(BaseWriter):
                 return found
             return stored["email"].get(values["email"].lower())
 
-        plan = rows.plan((row.values for row in clean), stored_for)
+        def stored_for(values: dict[str, Value]) -> dict[str, Value] | None:
+            found = found_for(values)
+            if found is not None and "attributes" in values:
+                values["attributes"] = {**found["attributes"], **values["attributes"]}
+            return found
+
+        plan = rows.plan((_with_attributes(row.values) for row in clean), stored_for)
         return rows.apply_plan(
-            Customer, organization_id=self.organization_id, plan=plan, update_fields=CUSTOMER_FIELDS
+            Customer,
+            organization_id=self.organization_id,
+            plan=plan,
+            update_fields=[*CUSTOMER_FIELDS, "attributes"],
         )
 
     def _stored(self, clean: Sequence[CleanRow]) -> dict[str, dict[str, dict[str, Value]]]:
@@ -190,14 +245,41 @@ class CustomerWriter(BaseWriter):
         emails = {row.values["email"].lower() for row in clean if row.values.get("email")}
         by_ext = {
             found["external_id"]: found
-            for found in rows.with_external_ids(scoped, ext_ids).values("id", *CUSTOMER_FIELDS)
+            for found in rows.with_external_ids(scoped, ext_ids).values(
+                "id", "attributes", *CUSTOMER_FIELDS
+            )
         }
         by_email: dict[str, dict[str, Value]] = {}
         if emails:
             matches = scoped.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-            for found in matches.order_by("pk").values("id", *CUSTOMER_FIELDS):
+            for found in matches.order_by("pk").values("id", "attributes", *CUSTOMER_FIELDS):
                 by_email.setdefault(found["email"].lower(), found)
         return {"ext": by_ext, "email": by_email}
+
+
+def _flat_attributes(row: int, record: Mapping[str, Value]) -> tuple[int, Mapping[str, Value]]:
+    """An API record's `attributes` object as `attributes.<key>` fields (a file's columns
+    are mapped to those directly). Anything but an object is left for validation to refuse
+    as an unknown field."""
+    nested = record.get("attributes")
+    if not isinstance(nested, dict):
+        return row, record
+    flat = {name: value for name, value in record.items() if name != "attributes"}
+    flat.update({f"{ATTRIBUTE_PREFIX}{key}": value for key, value in nested.items()})
+    return row, flat
+
+
+def _with_attributes(values: dict[str, Value]) -> dict[str, Value]:
+    """Validated values with the `attributes.<key>` fields gathered into `attributes`."""
+    if not any(name.startswith(ATTRIBUTE_PREFIX) for name in values):
+        return values
+    record = {n: v for n, v in values.items() if not n.startswith(ATTRIBUTE_PREFIX)}
+    record["attributes"] = {
+        name.removeprefix(ATTRIBUTE_PREFIX): value
+        for name, value in values.items()
+        if name.startswith(ATTRIBUTE_PREFIX)
+    }
+    return record
 
 
 # --- Orders and interactions -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """REST endpoints of the feedback inbox: list (the inbox's filters and search, cursor
-pages), create one item, read one, set its tags; list and create tags. Reading needs
+pages), create one item, read one, set its tags; list and create tags; list, save and
+delete saved views. Reading needs
 VIEW_FEEDBACK, creating items MANAGE_CUSTOMERS (integrations pushing data), tagging a
 curating role; another organization's item or tag is a 404."""
 
@@ -16,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clearloop.accounts.api import acting_membership
-from clearloop.accounts.models import Organization
+from clearloop.accounts.models import Membership, Organization
 from clearloop.accounts.permissions import (
     IsOrganizationMember,
     OrganizationScopedAPIMixin,
@@ -27,13 +28,15 @@ from clearloop.core.api import CursorPagination
 from clearloop.core.errors import NotFound, ValidationFailed
 from clearloop.customers.models import Customer
 from clearloop.feedback import selectors, services
-from clearloop.feedback.models import FeedbackItem, Tag
+from clearloop.feedback.models import FeedbackItem, SavedView, Tag
 from clearloop.feedback.permissions import MayCurateFeedback
 from clearloop.feedback.serializers import (
     FeedbackItemCreateSerializer,
     FeedbackItemSerializer,
     FeedbackItemUpdateSerializer,
     FeedbackListQuerySerializer,
+    SavedViewCreateSerializer,
+    SavedViewSerializer,
     TagSerializer,
 )
 
@@ -180,3 +183,77 @@ class TagViewSet(
         serializer.instance = services.tag_create(
             organization=membership.organization, by=membership, **serializer.validated_data
         )
+
+
+def _saved_view_member(request: Request) -> Membership:
+    """Whose personal views a token reaches: its creator's, in the token's organization,
+    with the token's role (a token never acts above its role). A token whose creator is
+    no longer a member reaches the shared views only."""
+    acting = acting_membership(request)
+    member = (
+        Membership.objects.filter(organization_id=acting.organization_id, user_id=acting.user_id)
+        .select_related("organization")
+        .first()
+        if acting.user_id
+        else None
+    )
+    if member is None:
+        return acting
+    member.role = acting.role  # in memory only
+    return member
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Saved inbox views: the shared ones and the token owner's own"),
+    destroy=extend_schema(summary="Delete a saved view"),
+)
+class SavedViewViewSet(
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    model = SavedView
+    serializer_class = SavedViewSerializer
+    permission_classes = [IsOrganizationMember]
+    required_capability = {
+        **READ,
+        "POST": Capability.VIEW_FEEDBACK,
+        "DELETE": Capability.VIEW_FEEDBACK,
+    }
+    parser_classes = [JSONParser]
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[SavedView]:
+        member = _saved_view_member(self.request)
+        if member.pk is None:
+            return SavedView.objects.for_organization(organization).filter(owner__isnull=True)
+        return selectors.saved_views_for(membership=member)
+
+    def get_object(self) -> SavedView:
+        pk = self.kwargs["pk"]
+        view = self.get_queryset().filter(pk=pk).first()
+        if view is None:  # another organization's, another member's, or none at all
+            raise NotFound(_("No saved view with id %(id)s.") % {"id": pk})
+        return view
+
+    @extend_schema(
+        summary="Save an inbox view",
+        request=SavedViewCreateSerializer,
+        responses={201: SavedViewSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        body = SavedViewCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = _saved_view_member(request)
+        if member.pk is None and not body.validated_data["shared"]:
+            raise ValidationFailed(
+                _("This token's owner is no longer a member; it can save shared views only."),
+                fields={"shared": "required"},
+            )
+        view = services.saved_view_create(membership=member, **body.validated_data)
+        return Response(SavedViewSerializer(view).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: SavedView) -> None:
+        services.saved_view_delete(view=instance, by=_saved_view_member(self.request))

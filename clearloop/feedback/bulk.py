@@ -12,9 +12,10 @@ kept only in the metadata could not. The metadata records `"external_id_from": "
 so nobody mistakes it for the source's id. Editing the text in the file then makes a new
 item, which is what it is.
 
-After each chunk is written, `clearloop.feedback.services.feedback_items_added` applies
-the listening and tagging rules to the created and changed items, in the same
-transaction, so an item and the tags its rules give it are committed together.
+Each chunk enqueues, once it commits, the background task that indexes its created and
+changed items for search and applies the tagging and listening rules to them
+(`clearloop.feedback.tasks.feedback_items_index`): the items are stored and listed at
+once, and searchable and tagged as soon as a worker ran the task.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_tasks_db import DatabaseBackend
 
 from clearloop.accounts.models import Organization
+from clearloop.core.tasks import enqueue_on_commit
 from clearloop.customers.bulk import (
     BaseWriter,
     customer_ref,
@@ -97,6 +101,8 @@ class FeedbackWriter(BaseWriter):
             FieldSpec("author", str(gettext_lazy("Author or handle")), rows.text(200)),
         ]
 
+    expect_new = True
+
     def check(self, row: int, values: dict[str, Value]) -> list[rows.RowError]:
         if not values.get("external_id"):
             values["external_id"] = content_id(values)
@@ -113,10 +119,23 @@ class FeedbackWriter(BaseWriter):
             customers_for_refs(organization_id=self.organization_id, refs=refs) if refs else {}
         )
         records = [_record(row.values, customers) for row in clean]
+        created_ids: list[int] = []
+        if self.expect_new and rows.inserts_first(FeedbackItem):
+            # PostgreSQL: the new items go in at once; only the others are compared. Once
+            # a chunk met stored items (a re-import), the next ones look them up first.
+            created_ids, stored_at = rows.insert_new(
+                FeedbackItem,
+                organization_id=self.organization_id,
+                rows=records,
+                scope_field="source",
+                now=timezone.now(),
+            )
+            records = [records[position] for position in stored_at]
+            self.expect_new = not stored_at
         stored = self._stored(records)
 
         def stored_for(values: dict[str, Value]) -> dict[str, Value] | None:
-            found = stored.get((values["source"], values["external_id"]))
+            found = stored.get((values["external_id"], values["source"]))
             if found is not None:
                 # Metadata merges: keys another tool stored stay.
                 values["metadata"] = {**found["metadata"], **values["metadata"]}
@@ -128,26 +147,36 @@ class FeedbackWriter(BaseWriter):
             organization_id=self.organization_id,
             plan=plan,
             update_fields=[name for name in STORED_FIELDS if name not in ("source", "external_id")],
-            ids_by=("source", "external_id"),
         )
+        result.counts.created += len(created_ids)
+        result.created_ids = [*created_ids, *result.created_ids]
         _items_added(self.organization_id, [*result.created_ids, *result.updated_ids])
         return result
 
     def _stored(self, records: list[dict[str, Value]]) -> dict[tuple[str, str], dict[str, Value]]:
-        scoped = FeedbackItem.objects.filter(
+        """The stored items under the records' keys, by (external id, source): their ids
+        first (one query), then the full values of those found only."""
+        ids = rows.stored_ids(
+            FeedbackItem,
             organization_id=self.organization_id,
-            source__in={values["source"] for values in records},
+            keys=((values["external_id"], values["source"]) for values in records),
+            scope_column="source",
         )
-        external_ids = (values["external_id"] for values in records)
-        found = rows.with_external_ids(scoped, external_ids).values("id", *STORED_FIELDS)
-        return {(item["source"], item["external_id"]): item for item in found}
+        if not ids:
+            return {}
+        found = (
+            FeedbackItem.objects.filter(organization_id=self.organization_id, pk__in=ids.values())
+            .order_by()
+            .values("id", *STORED_FIELDS)
+        )
+        return {(item["external_id"], item["source"]): item for item in found}
 
 
 def _record(values: dict[str, Value], customers: dict[Any, int]) -> dict[str, Value]:
-    metadata = {name: values[name] for name in METADATA_FIELDS if name in values}
-    if values.get("external_id_from_content"):
-        metadata["external_id_from"] = "content"
     record = {name: values[name] for name in STORED_FIELDS if name in values}
+    metadata = {name: values[name] for name in METADATA_FIELDS if name in values}
+    if "external_id_from_content" in values:
+        metadata["external_id_from"] = "content"
     record["metadata"] = metadata
     ref = customer_ref(values)
     if ref is not None:
@@ -156,10 +185,23 @@ def _record(values: dict[str, Value], customers: dict[Any, int]) -> dict[str, Va
 
 
 def _items_added(organization_id: int, item_ids: list[int]) -> None:
+    """Index the written items for search and run the rules over them in the background:
+    a large import is not held up by tokenizing every text; the items are in the inbox at
+    once and searchable once the task ran (seconds later). The task is idempotent; were
+    it lost, the periodic `feedback_index_pending` finds new items without a search state.
+
+    With the database task backend the task row is written in the chunk's own
+    transaction: committed with the items or not at all, and without a commit of its own
+    per chunk (a disk flush each). A backend outside the database gets it after commit,
+    so that its worker never looks for items it cannot see yet."""
     if not item_ids:
         return
     try:
-        from clearloop.feedback.services import feedback_items_added
+        from clearloop.feedback.tasks import feedback_items_index, id_ranges
     except ImportError:
         return  # the rules engine is not installed in this build; items stay untagged
-    feedback_items_added(organization_id=organization_id, item_ids=item_ids)
+    ranges = id_ranges(item_ids)
+    if isinstance(feedback_items_index.get_backend(), DatabaseBackend):
+        feedback_items_index.enqueue(organization_id=organization_id, id_ranges=ranges)
+    else:
+        enqueue_on_commit(feedback_items_index, organization_id=organization_id, id_ranges=ranges)

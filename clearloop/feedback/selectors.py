@@ -206,7 +206,7 @@ def saved_views_for(*, membership: Membership) -> QuerySet[SavedView]:
     """Views shared with the organization and the member's own, shared first."""
     views = SavedView.objects.for_organization(membership.organization_id)
     return views.filter(Q(owner__isnull=True) | Q(owner=membership)).order_by(
-        "-owner", "name", "pk"
+        F("owner").asc(nulls_first=True), "name", "pk"
     )
 
 

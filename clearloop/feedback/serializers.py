@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from clearloop.feedback.models import FeedbackItem, FeedbackSource, Tag, TagColour
+from clearloop.feedback.models import FeedbackItem, FeedbackSource, SavedView, Tag, TagColour
 from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES
 from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
 
@@ -111,3 +111,31 @@ class FeedbackListQuerySerializer(serializers.Serializer):
         if start and end and start > end:
             raise serializers.ValidationError({"date_to": "The end date is before the start date."})
         return attrs
+
+
+class SavedViewSerializer(serializers.ModelSerializer[SavedView]):
+    shared = serializers.SerializerMethodField(
+        help_text="True for a view shared with the whole organization, false for the "
+        "token owner's own."
+    )
+
+    class Meta:
+        model = SavedView
+        fields = ["id", "name", "query", "shared"]
+
+    def get_shared(self, view: SavedView) -> bool:
+        return view.owner_id is None
+
+
+class SavedViewCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=80)
+    query = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The inbox filter as a query string, e.g. `source=review&q=物流`.",
+    )
+    shared = serializers.BooleanField(
+        required=False, default=False, help_text="Share with the organization (curators only)."
+    )

@@ -2,7 +2,9 @@
 interactions or feedback) and the column mappings remembered per source.
 
 The file is kept in the database (bounded by `MAX_FILE_BYTES`), so any web node and any
-worker can read it without shared storage, and a failed import can be retried from it.
+worker can read it without shared storage, and a failed import can be retried from it. It
+lives in a row of its own (`ImportFile`): the job's row is updated after every chunk, and
+SQLite rewrites a whole record on update, megabytes of file included.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ class ImportJob(OrganizationScopedModel):
     )
     filename = models.CharField(_("file name"), max_length=255)
     format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
-    content = models.BinaryField(_("file"), editable=False)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     headers = models.JSONField(_("columns in the file"), default=list, blank=True)
     mapping = models.JSONField(
@@ -124,6 +125,22 @@ class ImportJob(OrganizationScopedModel):
     @property
     def is_active(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class ImportFile(models.Model):
+    """The uploaded file of one import (reached through its job, which is scoped)."""
+
+    job = models.OneToOneField(
+        ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="file"
+    )
+    content = models.BinaryField(_("file"), editable=False)
+
+    class Meta:
+        verbose_name = _("import file")
+        verbose_name_plural = _("import files")
+
+    def __str__(self) -> str:
+        return f"file of import {self.job_id}"
 
 
 class ImportMapping(OrganizationScopedModel):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -115,7 +116,8 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     row_number = 1
     try:
         for row_number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
+            joined = "".join(cells)  # a blank row (every cell empty or spaces) is skipped
+            if joined and not joined.isspace():
                 yield row_number, cells
     except csv.Error as error:
         raise ValidationFailed(
@@ -203,12 +205,24 @@ def records(table: Table, columns: dict[str, str]) -> Iterator[tuple[int, dict[s
         for field, column in columns.items()
         if column in table.headers
     }
+    if not positions:
+        for row_number, _cells in table.rows:
+            yield row_number, {}
+        return
+    fields = list(positions)
+    pick = operator.itemgetter(*positions.values())
+    widest = max(positions.values())
+    single = len(fields) == 1
     for row_number, cells in table.rows:
-        width = len(cells)
-        yield (
-            row_number,
-            {
-                field: cells[position] if position < width else ""
-                for field, position in positions.items()
-            },
-        )
+        if len(cells) > widest:  # the common case, in C: every mapped cell is there
+            picked = pick(cells)
+            yield row_number, dict(zip(fields, (picked,) if single else picked, strict=True))
+        else:
+            width = len(cells)
+            yield (
+                row_number,
+                {
+                    field: cells[position] if position < width else ""
+                    for field, position in positions.items()
+                },
+            )

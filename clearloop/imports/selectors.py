@@ -17,7 +17,7 @@ from clearloop.core.errors import NotFound
 from clearloop.imports import parsing
 from clearloop.imports.models import ImportJob
 from clearloop.imports.rows import RowError
-from clearloop.imports.services import job_records, validate_job_file, writer_for
+from clearloop.imports.services import job_content, job_records, validate_job_file, writer_for
 from clearloop.surveys.exporting import neutralize
 
 PREVIEW_ROWS = 20
@@ -29,7 +29,6 @@ def import_jobs_of(*, organization: Organization | int) -> QuerySet[ImportJob]:
     return (
         ImportJob.objects.for_organization(organization)
         .select_related("requested_by")
-        .defer("content")
         .order_by("-created_at", "-pk")
     )
 
@@ -116,5 +115,5 @@ def bad_rows_csv(*, job: ImportJob) -> str:
 
 
 def _cells_of_rows(job: ImportJob, wanted: set[int]) -> dict[int, list[str]]:
-    table = parsing.read_table(bytes(job.content), job.format, job.encoding)
+    table = parsing.read_table(job_content(job), job.format, job.encoding)
     return {row: cells for row, cells in table.rows if row in wanted}

@@ -1,4 +1,5 @@
-"""Public intake endpoints: a raw email and a signed JSON webhook, per organization.
+"""Public intake endpoints: a raw email and a signed JSON webhook, per organization; and
+the feeds API (token-authenticated, like every other API).
 
 Neither uses API tokens or cookies (mail relays and other tools post here), so both are
 CSRF-exempt by construction; the path token names the organization and, for the webhook,
@@ -10,20 +11,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clearloop.accounts.api import acting_membership
+from clearloop.accounts.models import Organization
+from clearloop.accounts.permissions import (
+    IsOrganizationMember,
+    OrganizationScopedAPIMixin,
+    request_organization,
+)
 from clearloop.core.api import PROBLEM_CONTENT_TYPE, problem
-from clearloop.core.errors import ValidationFailed
-from clearloop.intake import inbound
-from clearloop.intake.models import IntakeChannel
+from clearloop.core.errors import NotFound, ValidationFailed
+from clearloop.intake import inbound, selectors, services
+from clearloop.intake.models import Feed, IntakeChannel
 from clearloop.intake.serializers import (
     EmailReceiptSerializer,
+    FeedSerializer,
     WebhookBatchSerializer,
     WebhookReceiptSerializer,
     webhook_items,
@@ -142,3 +160,67 @@ def _json(body: bytes) -> Any:
             _("The body is not valid JSON: %(error)s") % {"error": error},
             fields={"body": "invalid_json"},
         ) from error
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The organization's RSS/Atom feeds"),
+    retrieve=extend_schema(summary="One feed with its polling state"),
+    create=extend_schema(summary="Add a feed (polled within minutes)"),
+    partial_update=extend_schema(summary="Change a feed; a new URL is polled afresh"),
+    destroy=extend_schema(summary="Delete a feed (the items it brought in stay)"),
+)
+class FeedViewSet(
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Feeds are data sources, as on the intake pages: managing them takes the same
+    capability, and the same checks refuse URLs we never fetch (private networks,
+    credentials in the URL, other schemes, odd spellings of an address)."""
+
+    model = Feed
+    serializer_class = FeedSerializer
+    permission_classes = [IsOrganizationMember]
+    required_capability = services.MANAGE_FEEDS
+    parser_classes = [JSONParser]
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[Feed]:
+        return selectors.feeds_of(organization=organization)
+
+    def get_object(self) -> Feed:
+        pk = self.kwargs["pk"]
+        feed = self.get_queryset().filter(pk=pk).first()
+        if feed is None:
+            raise NotFound(_("No feed with id %(id)s.") % {"id": pk})
+        return feed
+
+    def create(self, request: Request) -> Response:
+        body = FeedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        by = acting_membership(request)
+        with transaction.atomic():
+            feed = services.feed_create(
+                organization=request_organization(request), values=body.settings(), by=by
+            )
+            if not body.validated_data.get("active", True):
+                feed = services.feed_set_active(feed=feed, active=False, by=by)
+        return Response(FeedSerializer(feed).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        feed = self.get_object()
+        body = FeedSerializer(feed, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        by = acting_membership(request)
+        with transaction.atomic():
+            feed = services.feed_update(feed=feed, values=body.settings(feed), by=by)
+            active = body.validated_data.get("active")
+            if active is not None and active != feed.active:
+                feed = services.feed_set_active(feed=feed, active=active, by=by)
+        return Response(FeedSerializer(feed).data)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.feed_delete(feed=self.get_object(), by=acting_membership(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,4 @@
-"""Shapes of the intake API: webhook items in, receipts out.
+"""Shapes of the intake API: webhook items in, receipts out; feeds.
 
 A webhook batch is checked whole before anything is written; every problem is reported as
 `{"index": n, "field": "text", "reason": "..."}` so the sender can fix all of them at once.
@@ -16,7 +16,9 @@ from rest_framework import serializers
 from clearloop.accounts.models import Language
 from clearloop.core.errors import ValidationFailed
 from clearloop.feedback.models import FeedbackSource
-from clearloop.intake.services import CustomerRef, NewItem
+from clearloop.intake.models import MIN_POLL_MINUTES, Feed
+from clearloop.intake.services import CustomerRef, FeedSettings, NewItem
+from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
 
 MAX_ITEMS = 1000
 MAX_TEXT = 20_000
@@ -140,3 +142,58 @@ def webhook_items(payload: Any) -> list[NewItem]:
             fields={"items": problems},
         )
     return [_new_item(data) for data in valid]
+
+
+class FeedSerializer(serializers.ModelSerializer[Feed]):
+    """A feed as the API shows it and takes it (POST whole, PATCH any fields)."""
+
+    url = serializers.URLField(max_length=2000, help_text="An http(s) RSS or Atom address.")
+    source = CodeField(  # type: ignore[assignment]  # a declared field, not Field.source
+        choices=[(code, code) for code in WEBHOOK_SOURCES], default=FeedbackSource.REVIEW
+    )
+    language = CodeField(choices=LANGUAGE_CODES, required=False, allow_blank=True, default="")
+    poll_interval_minutes = serializers.IntegerField(
+        min_value=MIN_POLL_MINUTES, max_value=10_080, default=60
+    )
+    active = serializers.BooleanField(required=False, default=True)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id",
+            "name",
+            "url",
+            "source",
+            "language",
+            "poll_interval_minutes",
+            "active",
+            "next_poll_at",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "items_fetched",
+        ]
+        read_only_fields = [
+            "next_poll_at",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "items_fetched",
+        ]
+
+    def settings(self, feed: Feed | None = None) -> FeedSettings:
+        """The validated body as the services take it; a PATCH keeps what it leaves out."""
+        data = self.validated_data
+
+        def value(name: str) -> Any:
+            if name in data:
+                return data[name]
+            return getattr(feed, name)
+
+        return FeedSettings(
+            name=value("name"),
+            url=value("url"),
+            source=value("source"),
+            language=value("language"),
+            poll_interval_minutes=value("poll_interval_minutes"),
+        )
