@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 
 from clearloop.textanalysis.engine.base import Label, SentimentResult, register_provider
-from clearloop.textanalysis.engine.sentences import split_sentences
+from clearloop.textanalysis.engine.sentences import split_clauses, split_sentences
 
 NEUTRAL_BAND = 0.2  # |score| below this is neutral
 
@@ -43,11 +43,14 @@ def analyze_one(text: str, language: str) -> SentimentResult:
     return result_for(evidence(text, language))
 
 
-def analyze_sentences(text: str, language: str) -> list[tuple[int, int, SentimentResult]]:
-    """Sentiment of each sentence of `text`, with its character offsets."""
+def analyze_sentences(
+    text: str, language: str, *, clauses: bool = False
+) -> list[tuple[int, int, SentimentResult]]:
+    """Sentiment of each sentence of `text` (or each clause, cut at but/但是/けど …),
+    with its character offsets."""
+    split = split_clauses if clauses else split_sentences
     return [
-        (start, end, analyze_one(text[start:end], language))
-        for start, end in split_sentences(text, language)
+        (start, end, analyze_one(text[start:end], language)) for start, end in split(text, language)
     ]
 
 

@@ -53,10 +53,35 @@ def normalize(text: str) -> str:
 def evidence(text: str, language: str) -> float:
     rules = chinese_rules() if language == "zh" else japanese_rules()
     text = normalize(text)
+    lexical = _ironic_opening(text, rules)
     learned = 0.0
     if rules.learned:
-        learned = (rules.learned(text) + rules.learned_offset) * rules.learned_weight
-    return learned + lexicon_evidence(text, rules) + rules.prior
+        raw = rules.learned(text)
+        if raw:
+            learned = (raw + rules.learned_offset) * rules.learned_weight
+    if not lexical:
+        # Without a single opinion word the n-gram model is guessing from topic words;
+        # and a question or a request ("请问…吗", "…ください") is usually no opinion at all.
+        learned *= 0.15 if _QUESTION.search(text) else 0.5
+    return learned + lexical + rules.prior
+
+
+_QUESTION = re.compile(r"[?？]|吗|请问|ください|ますか|でしょうか|いただけ")  # noqa: RUF001
+
+
+def _ironic_opening(text: str, rules: Rules) -> float:
+    """ "真棒，APP又把我的地址删了": a short positive exclamation opening a text whose rest
+    is negative is irony; it then counts against."""
+    head, sep, rest = text[:6].partition(",") if "," in text[:6] else text[:6].partition("!")
+    total = lexicon_evidence(text, rules)
+    if not sep or not rest:
+        return total
+    rest_text = text[len(head) + 1 :]
+    head_value = lexicon_evidence(head, rules)
+    rest_value = lexicon_evidence(rest_text, rules)
+    if head_value > 0 and rest_value < 0:
+        return rest_value - head_value
+    return total
 
 
 def lexicon_evidence(text: str, rules: Rules) -> float:
@@ -159,7 +184,7 @@ def chinese_rules() -> Rules:
         },
         contrast=("但是", "但", "可是", "不过", "然而", "只是", "可惜"),
         learned=chinese_learned,
-        learned_weight=0.8,
+        learned_weight=0.6,
         learned_offset=0.6,
         prior=-0.1,
     )

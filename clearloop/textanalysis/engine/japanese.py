@@ -126,6 +126,6 @@ def rules() -> Rules:
         contrast=("けど", "けれど", "しかし", "でも", "ですが", "だが", "ものの", "が、"),
         learned=learned,
         learned_weight=0.7,
-        learned_offset=-1.4,
+        learned_offset=-1.0,
         prior=-0.1,
     )
