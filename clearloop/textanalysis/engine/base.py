@@ -6,6 +6,7 @@ decision, not a fixed cut of the score, so a provider may keep a neutral band.""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -33,12 +34,19 @@ def register_provider(name: str, factory: Callable[..., SentimentProvider]) -> N
     _FACTORIES[name] = factory
 
 
+# Providers that ship with Clearloop, imported (and so registered) on first use.
+_BUNDLED = {
+    "builtin": "clearloop.textanalysis.engine.builtin",
+    "openai": "clearloop.textanalysis.engine.openai_compatible",
+}
+
+
 def get_provider(name: str = "builtin", **options: Any) -> SentimentProvider:
-    if name == "builtin" and name not in _FACTORIES:
-        from clearloop.textanalysis.engine import builtin  # noqa: F401  registers itself
+    if name in _BUNDLED and name not in _FACTORIES:
+        importlib.import_module(_BUNDLED[name])  # the module registers itself
     try:
         factory = _FACTORIES[name]
     except KeyError:
-        known = ", ".join(sorted(_FACTORIES)) or "none"
+        known = ", ".join(sorted(set(_FACTORIES) | set(_BUNDLED)))
         raise ValueError(f"Unknown sentiment provider {name!r}; known: {known}.") from None
     return factory(**options)
