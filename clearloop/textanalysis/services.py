@@ -339,7 +339,7 @@ def backfill_step(*, run_id: int, budget_seconds: float = STEP_SECONDS) -> bool:
         return True
     AnalysisRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     matcher = topic_matcher(organization_id=run.organization_id)
-    while time.monotonic() < deadline:
+    while True:
         ids = list(
             FeedbackItem.objects.for_organization(run.organization_id)
             .filter(pk__gt=run.cursor)
@@ -354,7 +354,8 @@ def backfill_step(*, run_id: int, budget_seconds: float = STEP_SECONDS) -> bool:
             run.cursor = ids[-1]
             run.done = min(run.total, run.done + count)
             run.save(update_fields=["cursor", "done", "updated_at"])
-    return False
+        if time.monotonic() >= deadline:
+            return False
 
 
 def _finish(run: AnalysisRun) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 from clearloop.textanalysis import lexicon, tokenize
 
 MIN_DOCUMENT_FREQUENCY = 2
-MAX_DOCUMENT_SHARE = 0.4
+MAX_DOCUMENT_SHARE = 0.6
 MAX_VOCABULARY = 3000
 ITERATIONS = 150
 TERMS_PER_TOPIC = 10
