@@ -321,7 +321,7 @@ def backfill_start(*, organization: Organization, by: Membership | None = None) 
         organization=organization,
         kind=RunKind.BACKFILL,
         total=FeedbackItem.objects.for_organization(organization).count(),
-        started_by=by,
+        started_by=by if by is not None and by.pk else None,
     )
     from clearloop.textanalysis.tasks import text_backfill
 
@@ -663,7 +663,7 @@ def correction_record(
             predicted=_predicted(item, kind, subject),
         )
     correction.corrected = value
-    correction.by = by
+    correction.by = by if by.pk else None  # an API token acts without a stored membership
     correction.save()
     _apply([correction])
     return correction
