@@ -218,7 +218,9 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         what when where which while who whom why will with won't would wouldn't you you're
         your yours yourself yourselves im ive dont didnt cant wont thanks thank please
         good great bad ok okay well lot lots thing things way time make made go went come
-        came say said know think want need 1 2 3 4 5 6 7 8 9 0 will would""".split()  # noqa: SIM905
+        came say said know think want need 1 2 3 4 5 6 7 8 9 0 will would everything
+        nothing anything something back exactly knew mostly regards best away always never
+        sure soon already hi hello dear kind us order ordered""".split()  # noqa: SIM905
     ),
     "zh": frozenset(
         """的 了 是 我 你 他 她 它 们 我们 你们 他们 在 和 就 都 也 很 太 还 又 不 没 没有 有 这

@@ -27,7 +27,7 @@ from clearloop.core.scoping import assert_same_organization
 from clearloop.core.tasks import enqueue_on_commit
 from clearloop.feedback.models import FeedbackItem
 from clearloop.feedback.permissions import may_curate
-from clearloop.textanalysis import pipeline, topics
+from clearloop.textanalysis import lexicon, pipeline, topics
 from clearloop.textanalysis.engine import SentimentProvider, get_provider
 from clearloop.textanalysis.models import (
     AnalysisRun,
@@ -50,7 +50,7 @@ from clearloop.textanalysis.models import (
 
 CHUNK = 500
 PENDING_WINDOW = dt.timedelta(days=2)
-REPEAT_WINDOW = dt.timedelta(days=14)
+REPEAT_WINDOW = dt.timedelta(days=7)
 STEP_SECONDS = 20.0
 DISCOVERY_SAMPLE = 4000
 ITEM_LANGUAGES: dict[str, str] = {
@@ -236,7 +236,7 @@ def _store_repeat_contacts(organization_id: int, items: list[FeedbackItem]) -> N
             if pk != item.pk and item.occurred_at - REPEAT_WINDOW <= at <= item.occurred_at
         ]
         if before:
-            evidence = _("%(count)d earlier messages in 14 days") % {"count": len(before)}
+            evidence = _("%(count)d earlier messages in 7 days") % {"count": len(before)}
             signals.append(
                 ItemSignal(
                     organization_id=organization_id,
@@ -395,9 +395,15 @@ def topics_discover(
 ) -> list[Topic]:
     """Find the organization's recurring issues in its latest `sample` texts, replace
     the discovered topics no analyst kept, and assign every item again."""
-    texts = _texts_for_discovery(organization_id, sample)
-    documents = [topics.document_terms(text, language) for text, language in texts]
-    found = topics.discover(documents, count)
+    by_language: dict[str, list[list[str]]] = {}
+    for text, language in _texts_for_discovery(organization_id, sample):
+        key = lexicon.language_key(language)
+        by_language.setdefault(key, []).append(topics.document_terms(text, key))
+    # Each language separately: words of different scripts never share a topic anyway,
+    # and a smaller language still gets topics of its own.
+    found = [
+        topic for documents in by_language.values() for topic in topics.discover(documents, count)
+    ]
     with transaction.atomic():
         kept = _replace_discovered(organization_id, found)
     topics_reassign(organization_id=organization_id)

@@ -137,8 +137,8 @@ def _nndsvd(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def suggested_topic_count(documents: int) -> int:
-    """About one topic per 60 texts, between 3 and 15."""
-    return max(3, min(15, round(documents / 60)))
+    """About one topic per 80 texts, between 3 and 12."""
+    return max(3, min(12, round(documents / 80)))
 
 
 def discover(
