@@ -6,11 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from clearloop.textanalysis.models import Correction, CorrectionKind, Topic
+from clearloop.surveys.serializers import CodeField
+from clearloop.textanalysis.models import Correction, CorrectionKind, Topic, TopicOrigin
 from clearloop.textanalysis.selectors import ItemText
 
 
 class TopicSerializer(serializers.ModelSerializer[Topic]):
+    origin = CodeField(choices=TopicOrigin.choices, read_only=True)
     texts = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -37,6 +39,8 @@ class TopicUpdateSerializer(serializers.Serializer):
 
 
 class CorrectionSerializer(serializers.ModelSerializer[Correction]):
+    kind = CodeField(choices=CorrectionKind.choices, read_only=True)
+
     class Meta:
         model = Correction
         fields = [
@@ -54,7 +58,7 @@ class CorrectionSerializer(serializers.ModelSerializer[Correction]):
 
 class CorrectionCreateSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(choices=CorrectionKind.choices)
+    kind = CodeField(choices=CorrectionKind.choices)
     subject = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     value = serializers.CharField(max_length=12)
 
