@@ -160,10 +160,17 @@ def analyze_texts(
     texts: Sequence[str],
     provider: SentimentProvider,
     languages: Sequence[str | None] | None = None,
+    *,
+    trust_languages: bool = True,
 ) -> list[TextAnalysis]:
-    """Analyse a batch; `languages` (one per text, None or "" to detect) may be given."""
+    """Analyse a batch. `languages` (one per text; None or "" to detect) are taken as
+    given, or with `trust_languages=False` only where detection cannot tell ("und"):
+    an item's stored language says which survey or site it came through, which is not
+    always the language its author wrote in."""
     given = list(languages or [None] * len(texts))
-    detected = [code or detect_language(text) for text, code in zip(texts, given, strict=True)]
+    detected = [
+        _language(text, code, trust_languages) for text, code in zip(texts, given, strict=True)
+    ]
     units: list[str] = []
     unit_languages: list[str] = []
 
@@ -189,6 +196,13 @@ def analyze_texts(
     ]
     _borrow_segment_sentiment(texts, detected, plans, results, provider)
     return results
+
+
+def _language(text: str, given: str | None, trust: bool) -> str:
+    if given and trust:
+        return given
+    found = detect_language(text)
+    return given if found == "und" and given else found
 
 
 def _assemble(

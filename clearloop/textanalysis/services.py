@@ -118,7 +118,10 @@ def _analyze_chunk(
         return 0
     provider = current_provider()
     results = pipeline.analyze_texts(
-        [item.text for item in items], provider, [_engine_language(item.language) for item in items]
+        [item.text for item in items],
+        provider,
+        [_engine_language(item.language) for item in items],
+        trust_languages=False,
     )
     ids = [item.pk for item in items]
     for model in (SentenceSentiment, AspectMention, ItemSignal):

@@ -176,7 +176,7 @@ def test_the_taxonomy_rename_merge_and_keyword_rules(
 
 def test_a_correction_changes_the_reported_accuracy_and_survives_reanalysis(alice: Persona) -> None:
     first = analysed(organization=alice.organization, text="Lovely staff")
-    second = analysed(organization=alice.organization, text="Awful food", language="ja")
+    second = analysed(organization=alice.organization, text="料理が最悪", language="ja")
     services.correction_record(item=first, kind="sentiment", value="positive", by=alice.membership)
     [english] = selectors.accuracy_by_language(organization=alice.organization)
     assert (english.language, english.reviewed, english.agreed, english.accuracy) == (
@@ -265,3 +265,9 @@ def test_inbox_filters_by_sentiment_topic_and_aspect(alice: Persona) -> None:
     assert list(selectors.filter_items(base, topic=topic.pk)) == [items[2]]
     assert list(selectors.filter_items(base, aspect="delivery:negative")) == [items[1]]
     assert list(selectors.filter_items(base, aspect="delivery:positive")) == []
+
+
+def test_the_written_language_wins_over_the_stored_one(alice: Persona) -> None:
+    item = analysed(organization=alice.organization, language="en", text="配送太慢了。很失望")
+    assert ItemAnalysis.objects.get(item=item).language == "zh"
+    assert AspectMention.objects.filter(item=item, aspect="delivery").exists()
