@@ -30,6 +30,7 @@ TERMS_PER_TOPIC = 10
 NAME_PHRASES = 3
 MATCH_THRESHOLD = 0.2
 MIN_TOPIC_DOCUMENTS = 3
+SAME_TOPIC_COSINE = 0.3
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def discover(
     owner = w.argmax(axis=1)
     strong = w.max(axis=1) > 1e-6
     found = []
+    centroids = []
     for j in range(k):
         members = [int(n) for n in np.flatnonzero((owner == j) & strong)]
         if len(members) < MIN_TOPIC_DOCUMENTS:
@@ -168,20 +170,35 @@ def discover(
             if v > 0
         ]
         found.append(DiscoveredTopic(terms, members))
-    found.sort(key=lambda topic: -len(topic.documents))
-    return _without_duplicates(found)
+        centre = matrix[members].mean(axis=0)
+        centroids.append(centre / (np.linalg.norm(centre) or 1.0))
+    order = sorted(range(len(found)), key=lambda n: -len(found[n].documents))
+    return _without_duplicates([found[n] for n in order], [centroids[n] for n in order])
 
 
-def _without_duplicates(found: list[DiscoveredTopic]) -> list[DiscoveredTopic]:
-    """Two topics whose names share a phrase are one recurring issue said twice."""
+def _without_duplicates(
+    found: list[DiscoveredTopic], centroids: list[np.ndarray]
+) -> list[DiscoveredTopic]:
+    """Two topics whose names share a phrase, or whose texts read alike (cosine of their
+    mean TF-IDF vectors above SAME_TOPIC_COSINE), are one recurring issue said twice."""
     kept: list[DiscoveredTopic] = []
-    for topic in found:
-        twin = next((k for k in kept if _overlap(topic.key_phrases[:3], k.key_phrases[:3])), None)
+    kept_centroids: list[np.ndarray] = []
+    for topic, centre in zip(found, centroids, strict=True):
+        twin = next(
+            (
+                n
+                for n, other in enumerate(kept)
+                if _overlap(topic.key_phrases[:3], other.key_phrases[:3])
+                or _cosine(centre, kept_centroids[n]) > SAME_TOPIC_COSINE
+            ),
+            None,
+        )
         if twin is None:
             kept.append(topic)
+            kept_centroids.append(centre)
         else:
-            index = kept.index(twin)
-            kept[index] = DiscoveredTopic(twin.terms, sorted(twin.documents + topic.documents))
+            first = kept[twin]
+            kept[twin] = DiscoveredTopic(first.terms, sorted(first.documents + topic.documents))
     return kept
 
 
@@ -222,3 +239,7 @@ class TopicMatcher:
                 hits.append((rule.key, round(weight, 4), False))
         hits.sort(key=lambda hit: -hit[1])
         return hits
+
+
+def _cosine(first: np.ndarray, second: np.ndarray) -> float:
+    return float(first @ second)
