@@ -7,6 +7,7 @@ from clearloop.textanalysis import views
 urlpatterns = [
     path("", views.overview, name="text"),
     path("backfill", views.backfill_start, name="text_backfill"),
+    path("run", views.run_progress, name="text_run"),
     path("topics/", views.topics, name="text_topics"),
     path("topics/discover", views.topics_discover, name="text_topics_discover"),
     path("topics/new", views.topic_create, name="text_topic_create"),

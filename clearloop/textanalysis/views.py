@@ -87,6 +87,13 @@ def overview(request: OrganizationRequest) -> HttpResponse:
     return render(request, "textanalysis/overview.html", context)
 
 
+@read_feedback
+def run_progress(request: OrganizationRequest) -> HttpResponse:
+    """The latest backfill's progress card; the overview polls it while the run works."""
+    run = selectors.latest_backfill(organization=request.organization)
+    return render(request, "textanalysis/_run.html", {"run": run})
+
+
 @require_POST
 @curator_required
 def backfill_start(request: OrganizationRequest) -> HttpResponse:

@@ -13,7 +13,7 @@ from clearloop.accounts.roles import Role
 from clearloop.accounts.tests.test_api import api, assert_problem
 from clearloop.conftest import Persona
 from clearloop.textanalysis import services
-from clearloop.textanalysis.models import Correction, ItemAnalysis, Topic
+from clearloop.textanalysis.models import AnalysisRun, Correction, ItemAnalysis, Topic
 from clearloop.textanalysis.tests.factories import analysed, many
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,12 @@ def test_backfill_from_the_overview(alice: Persona, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         alice.client().post(reverse("web:text_backfill"))
     page = alice.client().get(reverse("web:text")).content.decode()
-    assert "1 of 1 items" in page
+    assert "1 of 1 items" in page and "every 2s" not in page  # done: no more polling
+    run = AnalysisRun.objects.get()
+    run.status = "running"
+    run.save()
+    card = alice.client().get(reverse("web:text_run")).content.decode()
+    assert "every 2s" in card and 'value="100"' in card
 
 
 def test_charlie_gets_404_for_every_acme_object(
@@ -123,6 +128,8 @@ def test_charlie_gets_404_for_every_acme_object(
     item = acme_topic.assignments.first().item
     client = charlie.client()
     assert client.get(reverse("web:text_topic", args=[acme_topic.pk])).status_code == 404
+    AnalysisRun.objects.create(organization=alice.organization, kind="backfill", total=9)
+    assert "9 items" not in client.get(reverse("web:text_run")).content.decode()
     for name, data in [
         ("web:text_topic_rename", {"name": "x"}),
         ("web:text_topic_keywords", {"keywords": "x"}),
