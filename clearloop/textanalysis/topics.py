@@ -111,8 +111,24 @@ def nmf(matrix: np.ndarray, k: int, iterations: int = ITERATIONS) -> tuple[np.nd
     return w, h
 
 
+def leading_singular_vectors(
+    matrix: np.ndarray, k: int, oversample: int = 10, power: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The k leading singular triplets by randomized range finding (Halko, Martinsson and
+    Tropp, 2011) with a fixed seed: a full SVD of a 4,000 x 3,000 matrix takes seconds,
+    this takes milliseconds, and the same input gives the same topics."""
+    rows, columns = matrix.shape
+    size = min(k + oversample, rows, columns)
+    sketch = np.random.default_rng(0).standard_normal((columns, size)).astype(matrix.dtype)
+    basis, _r = np.linalg.qr(matrix @ sketch)
+    for _ in range(power):
+        basis, _r = np.linalg.qr(matrix @ (matrix.T @ basis))
+    small_u, s, vt = np.linalg.svd(basis.T @ matrix, full_matrices=False)
+    return (basis @ small_u)[:, :k], s[:k], vt[:k]
+
+
 def _nndsvd(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    u, s, vt = np.linalg.svd(matrix, full_matrices=False)
+    u, s, vt = leading_singular_vectors(matrix, k)
     rows, columns = matrix.shape
     w = np.zeros((rows, k), dtype=np.float32)
     h = np.zeros((k, columns), dtype=np.float32)

@@ -211,3 +211,14 @@ def test_two_proportion_z_test_matches_the_reference_value():
 def test_wilson_interval_matches_the_reference_value():
     low, high = stats.wilson_interval(8, 10)
     assert low == pytest.approx(0.4902, abs=1e-3) and high == pytest.approx(0.9433, abs=1e-3)
+
+
+def test_randomized_singular_values_match_the_full_svd():
+    import numpy as np
+
+    rng = np.random.default_rng(3)  # topics make a TF-IDF matrix close to low rank
+    matrix = rng.random((60, 5)) @ rng.random((5, 40)) + 0.01 * rng.random((60, 40))
+    matrix = matrix.astype(np.float32)
+    _u, values, _vt = topics.leading_singular_vectors(matrix, 5)
+    exact = np.linalg.svd(matrix, compute_uv=False)[:5]
+    assert np.allclose(values, exact, rtol=1e-3)
