@@ -226,3 +226,26 @@ def test_the_customer_timeline_shows_sentiment(alice: Persona) -> None:
     )
     page = alice.client().get(reverse("web:customer_detail", args=[customer.pk])).content.decode()
     assert 'data-sentiment="positive"' in page
+
+
+def test_the_inbox_shows_sentiment_without_a_query_per_item(alice: Persona) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = alice.client()
+    many(alice.organization, ["Lovely sofa"], timezone.now())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("web:feedback"), {"sentiment": "positive"})
+            assert response.status_code == 200
+        return len(queries)
+
+    count()
+    few = count()
+    many(alice.organization, ["Great staff", "Lovely chair", "Great app"] * 3, timezone.now())
+    assert count() == few
+    assert (
+        client.get(reverse("web:feedback")).content.decode().count('data-sentiment="positive"')
+        == 10
+    )
