@@ -65,6 +65,7 @@ def _filters(params: Any) -> selectors.FeedbackFilters:
         sentiment=data.get("sentiment", ""),
         topic=data.get("topic"),
         aspect=data.get("aspect", ""),
+        signal=data.get("signal", ""),
     )
 
 

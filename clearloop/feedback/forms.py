@@ -13,7 +13,7 @@ from clearloop.feedback.matching import clean_list
 from clearloop.feedback.models import FeedbackSource, TagColour
 from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES, FeedbackFilters
 from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
-from clearloop.textanalysis.models import Sentiment
+from clearloop.textanalysis.models import Sentiment, SignalKind
 
 FILTER_KEYS = (
     "q",
@@ -28,8 +28,19 @@ FILTER_KEYS = (
     "sentiment",
     "topic",
     "aspect",
+    "signal",
 )
-TEXT_FILTERS = ("q", "source", "channel", "language", "rating", "segment", "sentiment", "aspect")
+TEXT_FILTERS = (
+    "q",
+    "source",
+    "channel",
+    "language",
+    "rating",
+    "segment",
+    "sentiment",
+    "aspect",
+    "signal",
+)
 
 
 def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
@@ -63,6 +74,9 @@ class FilterForm(forms.Form):
     )
     topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
     aspect = forms.ChoiceField(label=_("Aspect"), required=False, choices=ASPECT_FILTER_CHOICES)
+    signal = forms.ChoiceField(
+        label=_("Signal"), required=False, choices=_any(_("Any signal"), SignalKind.choices)
+    )
 
     def __init__(
         self,

@@ -73,6 +73,7 @@ class FeedbackFilters:
     sentiment: str = ""
     topic: int | None = None
     aspect: str = ""
+    signal: str = ""  # an urgency or intent signal: churn_intent, anger, legal_threat, …
 
 
 def _channel_q(channel: str) -> Q:
@@ -150,11 +151,15 @@ def _filtered(items: QuerySet[FeedbackItem], filters: FeedbackFilters) -> Any:
         items = items.filter(occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.tag:
         items = items.filter(item_tags__tag_id=filters.tag)
-    if filters.sentiment or filters.topic or filters.aspect:
+    if filters.sentiment or filters.topic or filters.aspect or filters.signal:
         from clearloop.textanalysis.selectors import filter_items
 
         items = filter_items(
-            items, sentiment=filters.sentiment, topic=filters.topic, aspect=filters.aspect
+            items,
+            sentiment=filters.sentiment,
+            topic=filters.topic,
+            aspect=filters.aspect,
+            signal=filters.signal,
         )
     return items
 

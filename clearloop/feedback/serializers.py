@@ -10,7 +10,7 @@ from clearloop.feedback.models import FeedbackItem, FeedbackSource, Tag, TagColo
 from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES
 from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
 from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
-from clearloop.textanalysis.models import Sentiment
+from clearloop.textanalysis.models import Sentiment, SignalKind
 
 CREATABLE_SOURCES = [
     (value, label)
@@ -114,6 +114,7 @@ class FeedbackListQuerySerializer(serializers.Serializer):
         required=False,
         help_text="An aspect, or aspect:negative.",
     )
+    signal = CodeField(choices=SignalKind.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")

@@ -50,9 +50,13 @@ def filter_items(
     sentiment: str = "",
     topic: int | None = None,
     aspect: str = "",
+    signal: str = "",
 ) -> QuerySet[FeedbackItem]:
     """The inbox's text filters: the item's sentiment, one of its topics, an aspect it
-    talks about ("delivery", or "delivery:negative" for that aspect judged negative)."""
+    talks about ("delivery", or "delivery:negative" for that aspect judged negative),
+    an urgency or intent signal it raised."""
+    if signal:
+        items = items.filter(Exists(ItemSignal.objects.filter(item_id=OuterRef("pk"), kind=signal)))
     if sentiment:
         items = items.filter(analysis__sentiment=sentiment)
     if topic:

@@ -265,6 +265,8 @@ def test_inbox_filters_by_sentiment_topic_and_aspect(alice: Persona) -> None:
     assert list(selectors.filter_items(base, topic=topic.pk)) == [items[2]]
     assert list(selectors.filter_items(base, aspect="delivery:negative")) == [items[1]]
     assert list(selectors.filter_items(base, aspect="delivery:positive")) == []
+    angry = analysed(organization=alice.organization, text="This is unacceptable!!")
+    assert list(selectors.filter_items(base, signal="anger")) == [angry]
 
 
 def test_the_written_language_wins_over_the_stored_one(alice: Persona) -> None:
