@@ -240,6 +240,23 @@ CLEARLOOP_TASK_RESULT_RETENTION_DAYS = int(
     os.environ.get("CLEARLOOP_TASK_RESULT_RETENTION_DAYS", "14")
 )
 
+# --- Text analysis ---------------------------------------------------------------------
+# The sentiment provider (clearloop.textanalysis.engine): "builtin" runs offline; "openai"
+# calls a self-hosted model behind an OpenAI-compatible API, configured from the env.
+CLEARLOOP_TEXT_PROVIDER = os.environ.get("CLEARLOOP_TEXT_PROVIDER", "builtin")
+# One BLAS thread per process: we scale with processes (web, workers), and BLAS threads
+# fighting over the same cores made topic discovery 5x slower on a 2-core machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+CLEARLOOP_TEXT_PROVIDER_OPTIONS = {
+    key: value
+    for key, value in {
+        "base_url": os.environ.get("CLEARLOOP_TEXT_OPENAI_BASE_URL", ""),
+        "model": os.environ.get("CLEARLOOP_TEXT_OPENAI_MODEL", ""),
+        "api_key": os.environ.get("CLEARLOOP_TEXT_OPENAI_API_KEY", ""),
+    }.items()
+    if value
+}
+
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clearloop.accounts.authentication.ApiTokenAuthentication"],

@@ -46,7 +46,7 @@ def _load_responses(ids: Iterable[int]) -> QuerySet[Response]:
     ).order_by("pk")
     return (
         Response.objects.filter(pk__in=ids)
-        .select_related("survey", "feedback_item")
+        .select_related("survey", "feedback_item__analysis")
         .annotate(nps=Subquery(nps.values("number")[:1]))
     )
 
@@ -81,7 +81,7 @@ TIMELINE_SOURCES: list[TimelineSource] = [
         "feedback",
         _feedback_rows,
         F("occurred_at"),
-        lambda ids: FeedbackItem.objects.filter(pk__in=ids),
+        lambda ids: FeedbackItem.objects.filter(pk__in=ids).select_related("analysis"),
     ),
     TimelineSource(
         "invitation",

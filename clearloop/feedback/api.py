@@ -65,6 +65,10 @@ def _filters(params: Any) -> selectors.FeedbackFilters:
         date_to=data.get("date_to"),
         segment=data.get("segment", ""),
         tag=data.get("tag"),
+        sentiment=data.get("sentiment", ""),
+        topic=data.get("topic"),
+        aspect=data.get("aspect", ""),
+        signal=data.get("signal", ""),
     )
 
 

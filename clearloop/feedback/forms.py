@@ -12,6 +12,8 @@ from clearloop.accounts.models import Language
 from clearloop.feedback.matching import clean_list
 from clearloop.feedback.models import FeedbackSource, TagColour
 from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES, FeedbackFilters
+from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
+from clearloop.textanalysis.models import Sentiment, SignalKind
 
 FILTER_KEYS = (
     "q",
@@ -23,8 +25,22 @@ FILTER_KEYS = (
     "date_to",
     "segment",
     "tag",
+    "sentiment",
+    "topic",
+    "aspect",
+    "signal",
 )
-TEXT_FILTERS = ("q", "source", "channel", "language", "rating", "segment")
+TEXT_FILTERS = (
+    "q",
+    "source",
+    "channel",
+    "language",
+    "rating",
+    "segment",
+    "sentiment",
+    "aspect",
+    "signal",
+)
 
 
 def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
@@ -53,9 +69,26 @@ class FilterForm(forms.Form):
     )
     segment = forms.ChoiceField(label=_("Customer segment"), required=False)
     tag = forms.TypedChoiceField(label=_("Tag"), required=False, coerce=int, empty_value=None)
+    sentiment = forms.ChoiceField(
+        label=_("Sentiment"), required=False, choices=_any(_("Any sentiment"), Sentiment.choices)
+    )
+    topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
+    aspect = forms.ChoiceField(label=_("Aspect"), required=False, choices=ASPECT_FILTER_CHOICES)
+    signal = forms.ChoiceField(
+        label=_("Signal"), required=False, choices=_any(_("Any signal"), SignalKind.choices)
+    )
 
-    def __init__(self, *args: Any, segments: list[str], tags: list[Any], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        segments: list[str],
+        tags: list[Any],
+        topics: list[Any] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        topic_field: Any = self.fields["topic"]
+        topic_field.choices = _any(_("Any topic"), [(str(t.pk), t.name) for t in topics or []])
         segment_field: Any = self.fields["segment"]
         segment_field.choices = _any(_("All segments"), [(s, s) for s in segments])
         tag_field: Any = self.fields["tag"]
@@ -76,6 +109,7 @@ class FilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             tag=data.get("tag"),
+            topic=data.get("topic"),
         )
 
     def query_string(self) -> str:

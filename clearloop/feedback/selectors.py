@@ -68,6 +68,12 @@ class FeedbackFilters:
     segment: str = ""
     tag: int | None = None
     q: str = ""
+    # Text analysis: the item's sentiment, one of its topics (id), an aspect it talks
+    # about ("delivery", or "delivery:negative").
+    sentiment: str = ""
+    topic: int | None = None
+    aspect: str = ""
+    signal: str = ""  # an urgency or intent signal: churn_intent, anger, legal_threat, …
 
 
 def _channel_q(channel: str) -> Q:
@@ -145,6 +151,16 @@ def _filtered(items: QuerySet[FeedbackItem], filters: FeedbackFilters) -> Any:
         items = items.filter(occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.tag:
         items = items.filter(item_tags__tag_id=filters.tag)
+    if filters.sentiment or filters.topic or filters.aspect or filters.signal:
+        from clearloop.textanalysis.selectors import filter_items
+
+        items = filter_items(
+            items,
+            sentiment=filters.sentiment,
+            topic=filters.topic,
+            aspect=filters.aspect,
+            signal=filters.signal,
+        )
     return items
 
 
@@ -178,7 +194,9 @@ def with_display(items: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
     the page), the response's survey and channel, and the NPS score of survey comments."""
     nps = Subquery(_nps_answers().values("number")[:1])
     return (
-        items.select_related("response").prefetch_related(_tags_prefetch()).annotate(nps_score=nps)
+        items.select_related("response", "analysis")
+        .prefetch_related(_tags_prefetch())
+        .annotate(nps_score=nps)
     )
 
 

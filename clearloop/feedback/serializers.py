@@ -9,6 +9,8 @@ from rest_framework import serializers
 from clearloop.feedback.models import FeedbackItem, FeedbackSource, SavedView, Tag, TagColour
 from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES
 from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
+from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
+from clearloop.textanalysis.models import Sentiment, SignalKind
 
 CREATABLE_SOURCES = [
     (value, label)
@@ -105,6 +107,14 @@ class FeedbackListQuerySerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
     segment = serializers.CharField(required=False, max_length=60)
     tag = serializers.IntegerField(required=False, min_value=1, help_text="A tag id.")
+    sentiment = CodeField(choices=Sentiment.choices, required=False)
+    topic = serializers.IntegerField(required=False, min_value=1, help_text="A topic id.")
+    aspect = CodeField(
+        choices=[(v, str(v)) for v, _label in ASPECT_FILTER_CHOICES if v],
+        required=False,
+        help_text="An aspect, or aspect:negative.",
+    )
+    signal = CodeField(choices=SignalKind.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")

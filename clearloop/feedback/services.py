@@ -1,8 +1,9 @@
 """Writes of the feedback inbox: items, the search index, tags, rules and saved views.
 
 Every writer that creates feedback items (imports, intake, feeds, the API, survey
-comments) calls `feedback_items_added` once the items exist: it indexes them for search
-and runs the tagging and listening rules over the new ones. The periodic task
+comments) calls `feedback_items_added` once the items exist: it indexes them for search,
+runs the tagging and listening rules over the new ones, and has text analysis look at
+them once the writer's transaction commits. The periodic task
 `feedback_index_pending` catches any item a writer did not report, so none is missed.
 """
 
@@ -55,6 +56,9 @@ def feedback_items_added(*, organization_id: int, item_ids: list[int]) -> None:
     the writer's transaction); calling twice for the same items changes nothing."""
     for start in range(0, len(item_ids), CHUNK):
         _index_chunk(organization_id, item_ids[start : start + CHUNK])
+    from clearloop.textanalysis.services import analyze_later  # text analysis builds on us
+
+    analyze_later(organization_id=organization_id, item_ids=item_ids)
 
 
 @transaction.atomic

@@ -70,8 +70,13 @@ def _filter_form(
     organization = request.organization
     if tags is None:
         tags = list(selectors.tags_list(organization=organization))
+    from clearloop.textanalysis.selectors import live_topics
+
     return FilterForm(
-        data, segments=selectors.customer_segments(organization=organization), tags=tags
+        data,
+        segments=selectors.customer_segments(organization=organization),
+        tags=tags,
+        topics=list(live_topics(organization=organization).only("pk", "name")),
     )
 
 

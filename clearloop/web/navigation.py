@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 AREAS = [
     ("web:home", _("Dashboard"), "home", ("web:home",)),
     ("web:surveys", _("Surveys"), "surveys", ("web:surveys", "web:survey_")),
-    ("web:feedback", _("Feedback"), "feedback", ("web:feedback", "web:intake")),
+    (
+        "web:feedback",
+        _("Feedback"),
+        "feedback",
+        ("web:feedback", "web:intake", "web:text", "web:text_"),
+    ),
     (
         "web:customers",
         _("Customers"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", include("clearloop.customers.urls")),
     path("imports/", include("clearloop.imports.urls")),
     path("intake/", include("clearloop.intake.urls")),
+    path("text/", include("clearloop.textanalysis.urls")),
     path("cases/", views.cases, name="cases"),
     path("analytics/", views.analytics, name="analytics"),
     path("goals/", views.goals, name="goals"),

@@ -17,6 +17,7 @@ from clearloop.demo.services import (
     demo_seed,
     demo_summary,
 )
+from clearloop.demo.text_analysis import demo_text_analysis
 
 
 class Command(BaseCommand):
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             )
         except ClearloopError as error:
             raise CommandError(error.message) from error
+        demo_text_analysis(organization)
         self._report(organization, time.perf_counter() - started)
 
     def _report(self, organization: Organization, seconds: float) -> None:
