@@ -16,11 +16,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -33,7 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clearloop.accounts.models import Organization, Team, User
-from clearloop.analytics import metrics, significance
+from clearloop.analytics import drivers, metrics, significance
 from clearloop.analytics.metrics import Estimate
 from clearloop.analytics.models import SCORE_VALUES, AnalyticsSettings, ScoreRollup
 from clearloop.analytics.rollups import (
@@ -227,13 +230,17 @@ def _rollup_rows(
 def _raw_answers(
     organization: Organization, spec: MetricSpec, filters: MetricFilters
 ) -> QuerySet[Answer]:
+    answers = scoped_answers(organization, filters)
+    if filters.question_key:
+        return answers.filter(question__key=filters.question_key, row=filters.row)
+    return answers.filter(question__kind=spec.kind, row="")
+
+
+def scoped_answers(organization: Organization, filters: MetricFilters) -> QuerySet[Answer]:
+    """The numeric answers of completed responses under every filter but the question."""
     answers = Answer.objects.for_organization(organization).filter(
         number__isnull=False, response__completed_at__isnull=False
     )
-    if filters.question_key:
-        answers = answers.filter(question__key=filters.question_key, row=filters.row)
-    else:
-        answers = answers.filter(question__kind=spec.kind, row="")
     if filters.survey_id:
         answers = answers.filter(response__survey_id=filters.survey_id)
     zone = organization_zone(organization)
@@ -734,3 +741,156 @@ def filter_params(filters: MetricFilters, **changes: str) -> dict[str, str]:
     params.update(filters.dimension_filters)
     params.update(changes)
     return {key: value for key, value in params.items() if value}
+
+
+# --- Key drivers and CSI ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DriverQuestion:
+    """A matrix question of a survey (the attributes) and the outcome they explain."""
+
+    survey_id: int
+    matrix_key: str
+    rows: list[tuple[str, str]]  # (row key, label)
+    scale: tuple[int, int]
+    outcome_key: str
+    outcome_kind: str
+
+
+def driver_questions(*, organization: Organization, language: str = "") -> list[DriverQuestion]:
+    """Every survey's matrix questions paired with its first NPS, CSAT or rating question
+    (the outcome). One query for the surveys' questions."""
+    from clearloop.surveys.models import Question
+
+    questions = (
+        Question.objects.for_organization(organization)
+        .filter(
+            kind__in=[QuestionKind.MATRIX, QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.RATING]
+        )
+        .select_related("version")
+        .order_by("version__survey_id", "-version__number", "position", "pk")
+    )
+    by_survey: dict[int, list[Any]] = {}
+    for question in questions:
+        by_survey.setdefault(question.version.survey_id, []).append(question)
+    found: list[DriverQuestion] = []
+    for survey_id, listed in by_survey.items():
+        outcome = next((q for q in listed if q.kind in (QuestionKind.NPS, QuestionKind.CSAT)), None)
+        outcome = outcome or next((q for q in listed if q.kind == QuestionKind.RATING), None)
+        seen: set[str] = set()
+        for matrix in (q for q in listed if q.kind == QuestionKind.MATRIX):
+            if outcome is None or matrix.key in seen:
+                continue
+            seen.add(matrix.key)
+            rows = [
+                (
+                    row["key"],
+                    (row.get("texts") or {}).get(language)
+                    or next(iter((row.get("texts") or {}).values()), row["key"]),
+                )
+                for row in (matrix.options or {}).get("rows", [])
+            ]
+            found.append(
+                DriverQuestion(
+                    survey_id, matrix.key, rows, matrix.scale or (1, 5), outcome.key, outcome.kind
+                )
+            )
+    return found
+
+
+def driver_moments(
+    *, organization: Organization, question: DriverQuestion, filters: MetricFilters
+) -> drivers.Moments:
+    """n, sums and cross products of (attribute ratings…, outcome) over the responses that
+    answered all of them, counted by the database in one query (a GROUP BY response
+    inside, one aggregate row outside)."""
+    keys = [key for key, _label in question.rows]
+    answers = scoped_answers(organization, replace(filters, survey_id=question.survey_id)).filter(
+        question__key__in=[question.matrix_key, question.outcome_key]
+    )
+    pivot = {
+        f"x{i}": Max("number", filter=Q(question__key=question.matrix_key, row=key))
+        for i, key in enumerate(keys)
+    }
+    pivot[f"x{len(keys)}"] = Max("number", filter=Q(question__key=question.outcome_key, row=""))
+    inner, params = (
+        answers.values("response_id").annotate(**pivot).order_by().query.sql_with_params()
+    )
+    names = [connection.ops.quote_name(name) for name in pivot]
+    terms = ["COUNT(*)", *(f"SUM(1.0 * {a})" for a in names)]
+    terms += [f"SUM(1.0 * {a} * {b})" for i, a in enumerate(names) for b in names[i:]]
+    complete = " AND ".join(f"{name} IS NOT NULL" for name in names)
+    sql = f"SELECT {', '.join(terms)} FROM ({inner}) pivot WHERE {complete}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        values = [float(value or 0) for value in cursor.fetchone()]
+    k = len(names)
+    sums = np.array(values[1 : 1 + k])
+    cross = np.zeros((k, k))
+    position = 1 + k
+    for i in range(k):
+        for j in range(i, k):
+            cross[i, j] = cross[j, i] = values[position]
+            position += 1
+    return drivers.Moments(int(values[0]), sums, cross)
+
+
+def driver_analysis(
+    *, organization: Organization, question: DriverQuestion, filters: MetricFilters
+) -> drivers.DriverAnalysis | None:
+    moments = driver_moments(organization=organization, question=question, filters=filters)
+    return drivers.analyse(moments, [key for key, _label in question.rows], question.scale)
+
+
+def satisfaction_index(
+    *,
+    organization: Organization,
+    question: DriverQuestion,
+    filters: MetricFilters,
+    weights: Mapping[str, float] | None = None,
+    minimum_n: int | None = None,
+) -> tuple[Estimate, dict[str, float]]:
+    """CSI: the weighted mean of the attribute ratings, each rescaled to 0…100. Weights
+    from `weights` (the organization's configuration) or else the driver importances,
+    normalised to sum to 1. Its interval combines the rows' standard errors as if the
+    rows were independent (an approximation; correlated rows make it somewhat narrow).
+    Returns the estimate and the weights used. One query per attribute (rollups) plus
+    the driver query when no weights are configured."""
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    keys = [key for key, _label in question.rows]
+    if weights:
+        used = {key: float(weights.get(key, 0.0)) for key in keys}
+    else:
+        analysis = driver_analysis(organization=organization, question=question, filters=filters)
+        used = (
+            {d.key: d.importance for d in analysis.drivers}
+            if analysis
+            else dict.fromkeys(keys, 1.0)
+        )
+    total_weight = sum(used.values()) or 1.0
+    used = {key: value / total_weight for key, value in used.items()}
+    low, high = question.scale
+    value, variance, n = 0.0, 0.0, 0
+    scoped = replace(filters, survey_id=question.survey_id, question_key=question.matrix_key)
+    for key in keys:
+        counts = metric_counts(
+            organization=organization, metric="mean", filters=replace(scoped, row=key)
+        )[""]
+        estimate = estimate_of(METRICS["mean"], counts, least)
+        if estimate.value is None or estimate.standard_error is None:
+            return metrics.Estimate(None, counts["n"], None, None, None, enough=False), used
+        scale = 100 / (high - low)
+        value += used[key] * (estimate.value - low) * scale
+        variance += (used[key] * estimate.standard_error * scale) ** 2
+        n = max(n, counts["n"])
+    error = variance**0.5
+    half = metrics.Z_95 * error
+    csi = metrics.Estimate(
+        value, n, max(0.0, value - half), min(100.0, value + half), error, n >= least
+    )
+    return csi, used
