@@ -894,3 +894,21 @@ def satisfaction_index(
         value, n, max(0.0, value - half), min(100.0, value + half), error, n >= least
     )
     return csi, used
+
+
+def filters_for(*, organization: Organization, params: Mapping[str, Any]) -> MetricFilters:
+    """`parse_filters`, then the ids checked against the organization: another
+    organization's survey or saved segment is a NotFound (404), as everywhere."""
+    from clearloop.core.errors import NotFound
+    from clearloop.surveys.models import Survey
+
+    filters = parse_filters(params)
+    if (
+        filters.survey_id
+        and not Survey.objects.for_organization(organization).filter(pk=filters.survey_id).exists()
+    ):
+        raise NotFound(f"No survey with id {filters.survey_id}.")
+    segments = Segment.objects.for_organization(organization)
+    if filters.saved_segment_id and not segments.filter(pk=filters.saved_segment_id).exists():
+        raise NotFound(f"No saved segment with id {filters.saved_segment_id}.")
+    return filters
