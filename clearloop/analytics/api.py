@@ -77,7 +77,7 @@ class MetricView(AnalyticsView):
             "estimate": figure.estimate,
             "previous": figure.previous,
             "change": figure.change,
-            "counted_from": "rollups" if selectors.uses_rollups(filters) else "raw",
+            "counted_from": "rollups" if selectors.uses_rollups(filters, "", metric) else "raw",
         }
         return Response(MetricFigureSerializer(body).data)
 

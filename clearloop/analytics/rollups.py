@@ -50,6 +50,9 @@ GRAINS: tuple[tuple[str, ...], ...] = (
     *itertools.combinations(_LOW_CARDINALITY, 2),
     ("channel", "agent"),
 )
+# Pairs are kept for the headline scores only; attribute ratings (matrix rows) and other
+# ratings, many per response, get the total and single dimensions.
+PAIR_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES)
 WATERMARK_NAME = "responses"
 OVERLAP = dt.timedelta(minutes=5)
 DAYS_PER_STATEMENT = 60
@@ -61,6 +64,7 @@ def grain_name(dimensions: Iterable[str]) -> str:
 
 
 GRAIN_NAMES = frozenset(grain_name(grain) for grain in GRAINS)
+PAIR_GRAIN_NAMES = frozenset(grain_name(grain) for grain in GRAINS if len(grain) > 1)
 
 
 def dimension_expression(dimension: str, prefix: str = "response__") -> Expression | F:
@@ -158,7 +162,8 @@ def _insert_grain(organization: Organization, grain: Sequence[str], where: Q) ->
 
 def _rebuild_where(organization: Organization, where: Q) -> None:
     for grain in GRAINS:
-        _insert_grain(organization, grain, where)
+        kinds = Q(question__kind__in=PAIR_KINDS) if len(grain) > 1 else Q()
+        _insert_grain(organization, grain, where & kinds)
 
 
 @transaction.atomic

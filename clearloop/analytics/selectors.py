@@ -42,6 +42,8 @@ from clearloop.analytics.models import SCORE_VALUES, AnalyticsSettings, ScoreRol
 from clearloop.analytics.rollups import (
     DIMENSIONS,
     GRAIN_NAMES,
+    PAIR_GRAIN_NAMES,
+    PAIR_KINDS,
     day_bounds,
     dimension_expression,
     grain_name,
@@ -179,11 +181,16 @@ def _check(spec: MetricSpec, filters: MetricFilters, group: str) -> None:
         )
 
 
-def uses_rollups(filters: MetricFilters, group: str = "") -> bool:
+def uses_rollups(filters: MetricFilters, group: str = "", metric: str = "nps") -> bool:
+    """Whether one maintained grain holds the figure (ADR 0014); pairs of dimensions only
+    for NPS, CSAT and CES."""
     dimensions = set(filters.dimension_filters)
     if group in DIMENSIONS:
         dimensions.add(group)
-    return not filters.needs_raw() and grain_name(dimensions) in GRAIN_NAMES
+    grain = grain_name(dimensions)
+    if filters.needs_raw() or grain not in GRAIN_NAMES:
+        return False
+    return grain not in PAIR_GRAIN_NAMES or METRICS[metric].kind in PAIR_KINDS
 
 
 def _dimension_value(dimension: str, value: str) -> Any:
@@ -306,7 +313,7 @@ def metric_counts(
     without `group`. `group` is a dimension or a period (day, week, month, quarter)."""
     spec = metric_spec(metric)
     _check(spec, filters, group)
-    source = _rollup_rows if uses_rollups(filters, group) else _raw_rows
+    source = _rollup_rows if uses_rollups(filters, group, metric) else _raw_rows
     rows = source(organization, spec, filters, group)
     if not group:
         single = rows if isinstance(rows, dict) else (rows.first() or {})
@@ -912,3 +919,12 @@ def filters_for(*, organization: Organization, params: Mapping[str, Any]) -> Met
     if filters.saved_segment_id and not segments.filter(pk=filters.saved_segment_id).exists():
         raise NotFound(f"No saved segment with id {filters.saved_segment_id}.")
     return filters
+
+
+def answers_behind(
+    *, organization: Organization, metric: str, filters: MetricFilters
+) -> QuerySet[Answer]:
+    """The raw answers a figure counts (for the drill-down's response list)."""
+    spec = metric_spec(metric)
+    _check(spec, filters, "")
+    return _raw_answers(organization, spec, filters)

@@ -12,7 +12,7 @@ urlpatterns = [
     path("imports/", include("clearloop.imports.urls")),
     path("intake/", include("clearloop.intake.urls")),
     path("cases/", views.cases, name="cases"),
-    path("analytics/", views.analytics, name="analytics"),
+    path("analytics/", include("clearloop.analytics.urls")),
     path("goals/", views.goals, name="goals"),
     path("settings/", views.settings_index, name="settings"),
     path("healthz/", views.healthz, name="healthz"),
