@@ -91,9 +91,12 @@ def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _aggregate(
-    organization: Organization, grain: Sequence[str], where: Q
-) -> QuerySet[Answer, dict[str, Any]]:
+CUBE = "*"  # the working grain with every dimension; derived from, then deleted
+
+
+def _from_answers(organization: Organization, where: Q) -> QuerySet[Answer, dict[str, Any]]:
+    """The cube: one GROUP BY over the raw answers by day (in the organization's time
+    zone), survey, question, row and every dimension. The only scan of the raw rows."""
     zone = organization_zone(organization)
     counts = {f"r_c{value}": Count("pk", filter=Q(number=value)) for value in SCORE_VALUES}
     return (
@@ -110,9 +113,9 @@ def _aggregate(
             r_key=F("question__key"),
             r_kind=F("question__kind"),
             r_row=F("row"),
-            **{f"r_{dimension}": dimension_expression(dimension) for dimension in grain},
+            **{f"r_{dimension}": dimension_expression(dimension) for dimension in DIMENSIONS},
         )
-        .values("r_day", "r_survey", "r_key", "r_kind", "r_row", *(f"r_{d}" for d in grain))
+        .values("r_day", "r_survey", "r_key", "r_kind", "r_row", *(f"r_{d}" for d in DIMENSIONS))
         .annotate(
             r_n=Count("pk"),
             r_total=Sum("number"),
@@ -123,10 +126,35 @@ def _aggregate(
     )
 
 
-def _insert_grain(organization: Organization, grain: Sequence[str], where: Q) -> None:
+def _from_cube(
+    organization: Organization, grain: Sequence[str], where: Q
+) -> QuerySet[ScoreRollup, dict[str, Any]]:
+    """A grain summed from the cube rows: no joins, no time-zone conversion."""
+    columns = {"agent": "agent_id", "team": "team_id"}
+    sums = {f"r_{name}": Sum(name) for name in ("n", "total", "squares")}
+    sums |= {f"r_c{value}": Sum(f"c{value}") for value in SCORE_VALUES}
+    cube = ScoreRollup.objects.filter(where, organization=organization, grain=CUBE)
+    if len(grain) > 1:
+        cube = cube.filter(kind__in=PAIR_KINDS)
+    return (
+        cube.annotate(
+            r_day=F("day"),
+            r_survey=F("survey_id"),
+            r_key=F("question_key"),
+            r_kind=F("kind"),
+            r_row=F("row"),
+            **{f"r_{d}": F(columns.get(d, d)) for d in grain},
+        )
+        .values("r_day", "r_survey", "r_key", "r_kind", "r_row", *(f"r_{d}" for d in grain))
+        .annotate(**sums)
+        .order_by()
+    )
+
+
+def _insert(organization: Organization, grain: Sequence[str], name: str, source: Any) -> None:
     """One INSERT … SELECT: the ORM compiles the GROUP BY, the outer SELECT puts its
     columns in the rollup table's order (names below are ours; values are parameters)."""
-    inner, inner_params = _aggregate(organization, grain, where).query.sql_with_params()
+    inner, inner_params = source.query.sql_with_params()
     quote = connection.ops.quote_name
     blank = {
         "channel": "''",
@@ -157,13 +185,16 @@ def _insert_grain(organization: Organization, grain: Sequence[str], where: Q) ->
         f"SELECT {', '.join(selected)} FROM ({inner}) agg"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk, grain_name(grain), *inner_params])
+        cursor.execute(sql, [organization.pk, name, *inner_params])
 
 
-def _rebuild_where(organization: Organization, where: Q) -> None:
+def _count(organization: Organization, answers: Q, cube_rows: Q) -> None:
+    """Count the answers matching `answers` into the cube, derive every grain from the
+    cube rows matching `cube_rows` (the same cells), and drop the cube."""
+    _insert(organization, DIMENSIONS, CUBE, _from_answers(organization, answers))
     for grain in GRAINS:
-        kinds = Q(question__kind__in=PAIR_KINDS) if len(grain) > 1 else Q()
-        _insert_grain(organization, grain, where & kinds)
+        _insert(organization, grain, grain_name(grain), _from_cube(organization, grain, cube_rows))
+    ScoreRollup.objects.filter(cube_rows, organization=organization, grain=CUBE).delete()
 
 
 @transaction.atomic
@@ -171,16 +202,19 @@ def rollups_rebuild(*, organization: Organization) -> int:
     """Recount every rollup row of `organization` from its raw answers; returns the number
     of rollup rows. Readers see the old rows until the transaction commits."""
     ScoreRollup.objects.filter(organization=organization).delete()
-    _rebuild_where(organization, Q())
+    _count(organization, Q(), Q())
     return ScoreRollup.objects.filter(organization=organization).count()
 
 
 def _cells_where(zone: ZoneInfo, survey_id: int, days: Sequence[dt.date]) -> Q:
-    where = Q()
+    """The answers of responses of `survey_id` completed on `days`: the responses come
+    from the (survey, completed_at) index, their answers from the response index."""
+    when = Q()
     for day in days:
         start, end = day_bounds(day, zone)
-        where |= Q(response__completed_at__gte=start, response__completed_at__lt=end)
-    return Q(response__survey_id=survey_id) & where
+        when |= Q(completed_at__gte=start, completed_at__lt=end)
+    responses = Response.objects.filter(when, survey_id=survey_id).values("pk")
+    return Q(response_id__in=responses)
 
 
 @transaction.atomic
@@ -191,10 +225,9 @@ def rollups_recount(*, organization: Organization, cells: dict[int, set[dt.date]
         ordered = sorted(days)
         for start in range(0, len(ordered), DAYS_PER_STATEMENT):
             chunk = ordered[start : start + DAYS_PER_STATEMENT]
-            ScoreRollup.objects.filter(
-                organization=organization, survey_id=survey_id, day__in=chunk
-            ).delete()
-            _rebuild_where(organization, _cells_where(zone, survey_id, chunk))
+            cube_rows = Q(survey_id=survey_id, day__in=chunk)
+            ScoreRollup.objects.filter(cube_rows, organization=organization).delete()
+            _count(organization, _cells_where(zone, survey_id, chunk), cube_rows)
 
 
 def changed_cells(*, organization: Organization, since: dt.datetime) -> dict[int, set[dt.date]]:

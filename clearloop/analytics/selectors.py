@@ -208,11 +208,9 @@ def _rollup_column(dimension: str) -> str:
     return f"{dimension}_id" if dimension in ID_DIMENSIONS else dimension
 
 
-def _rollup_rows(
-    organization: Organization, spec: MetricSpec, filters: MetricFilters, group: str
-) -> QuerySet[ScoreRollup, dict[str, Any]]:
-    dimensions = set(filters.dimension_filters) | ({group} & set(DIMENSIONS))
-    rows = ScoreRollup.objects.filter(organization=organization, grain=grain_name(dimensions))
+def _narrow_rollups(
+    rows: QuerySet[ScoreRollup], spec: MetricSpec, filters: MetricFilters
+) -> QuerySet[ScoreRollup]:
     if filters.question_key:
         rows = rows.filter(question_key=filters.question_key, row=filters.row)
     else:
@@ -226,6 +224,15 @@ def _rollup_rows(
     for dimension, value in filters.dimensions:
         column, wanted = _rollup_column(dimension), _dimension_value(dimension, value)
         rows = rows.filter(**({f"{column}__isnull": True} if wanted is None else {column: wanted}))
+    return rows
+
+
+def _rollup_rows(
+    organization: Organization, spec: MetricSpec, filters: MetricFilters, group: str
+) -> QuerySet[ScoreRollup, dict[str, Any]]:
+    dimensions = set(filters.dimension_filters) | ({group} & set(DIMENSIONS))
+    rows = ScoreRollup.objects.filter(organization=organization, grain=grain_name(dimensions))
+    rows = _narrow_rollups(rows, spec, filters)
     sums = {name: Sum(name) for name in COUNT_FIELDS}
     if group in PERIODS:
         return rows.values(group=Trunc("day", group, output_field=DateField())).annotate(**sums)
@@ -928,3 +935,52 @@ def answers_behind(
     spec = metric_spec(metric)
     _check(spec, filters, "")
     return _raw_answers(organization, spec, filters)
+
+
+def metric_crosstab(
+    *,
+    organization: Organization,
+    metric: str,
+    filters: MetricFilters,
+    rows: str,
+    columns: str,
+    minimum_n: int | None = None,
+) -> dict[tuple[Any, Any], Estimate]:
+    """The figure per (row value, column value) of two dimensions, e.g. NPS by region x
+    channel. One query: a pair grain of the rollups when one holds it, else raw answers."""
+    spec = metric_spec(metric)
+    if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
+        raise ValidationFailed(f"A cross table needs two different dimensions of {DIMENSIONS}.")
+    _check(spec, filters, "")
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    wanted = set(filters.dimension_filters) | {rows, columns}
+    sums = {name: Sum(name) for name in COUNT_FIELDS}
+    grouped: Any
+    grain = grain_name(wanted)
+    if not filters.needs_raw() and grain in GRAIN_NAMES and METRICS[metric].kind in PAIR_KINDS:
+        cells = ScoreRollup.objects.filter(organization=organization, grain=grain)
+        cells = _narrow_rollups(cells, spec, filters)
+        grouped = cells.values(
+            first=F(_rollup_column(rows)), second=F(_rollup_column(columns))
+        ).annotate(**sums)
+    else:
+        answers = _raw_answers(organization, spec, filters)
+        aggregates = {
+            "n": Count("pk"),
+            "total": Sum("number"),
+            "squares": Sum(F("number") * F("number")),
+            **{f"c{value}": Count("pk", filter=Q(number=value)) for value in SCORE_VALUES},
+        }
+        grouped = (
+            answers.values(first=dimension_expression(rows), second=dimension_expression(columns))
+            .annotate(**aggregates)
+            .order_by()
+        )
+    return {
+        (row["first"], row["second"]): estimate_of(spec, _sum_counts([row]), least)
+        for row in grouped
+    }

@@ -159,3 +159,36 @@ def test_filters_rollups_cannot_serve_fall_back_to_raw(world: World) -> None:
 def test_a_rollup_is_scoped_to_its_organization(world: World, globex: Organization) -> None:
     rollups.rollups_rebuild(organization=world.organization)
     assert metric_counts(organization=globex, metric="nps", filters=MetricFilters())[""]["n"] == 0
+
+
+def test_crosstab_from_rollups_equals_raw(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearloop.analytics import selectors
+    from clearloop.analytics.selectors import metric_crosstab
+
+    rollups.rollups_rebuild(organization=world.organization)
+    rolled = metric_crosstab(
+        organization=world.organization,
+        metric="nps",
+        filters=MetricFilters(),
+        rows="region",
+        columns="channel",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(selectors, "GRAIN_NAMES", frozenset())  # no grain: raw answers
+        raw = metric_crosstab(
+            organization=world.organization,
+            metric="nps",
+            filters=MetricFilters(),
+            rows="region",
+            columns="channel",
+        )
+    assert rolled == raw
+    forced_raw = metric_crosstab(
+        organization=world.organization,
+        metric="nps",
+        filters=MetricFilters(dimensions=(("language", "en"),)),
+        rows="region",
+        columns="channel",
+    )
+    assert sum(e.n for e in rolled.values()) == 42
+    assert 0 < sum(e.n for e in forced_raw.values()) < 42
