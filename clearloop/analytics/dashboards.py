@@ -219,7 +219,7 @@ def trend_chart(
         "kind": "trend",
         "style": spec.style,
         "label": str(spec.label),
-        "band_label": _("95% interval"),
+        "band_label": _("95%% interval") % {},
         "thin_label": _("Fewer answers than the minimum"),
         "colors": PALETTE,
         "points": [
