@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.imports.api_urls")),
     path("", include("clearloop.intake.api_urls")),
     path("", include("clearloop.textanalysis.api_urls")),
+    path("", include("clearloop.analytics.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),

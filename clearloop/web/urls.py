@@ -13,7 +13,7 @@ urlpatterns = [
     path("intake/", include("clearloop.intake.urls")),
     path("text/", include("clearloop.textanalysis.urls")),
     path("cases/", views.cases, name="cases"),
-    path("analytics/", views.analytics, name="analytics"),
+    path("analytics/", include("clearloop.analytics.urls")),
     path("goals/", views.goals, name="goals"),
     path("settings/", views.settings_index, name="settings"),
     path("healthz/", views.healthz, name="healthz"),

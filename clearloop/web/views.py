@@ -10,36 +10,20 @@ from django.views.decorators.cache import never_cache
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.roles import Capability
-from clearloop.customers.selectors import customers_list
-from clearloop.feedback.selectors import feedback_list
-from clearloop.surveys.selectors import surveys_list
+from clearloop.analytics.dashboards import home_dashboard
 
 PAGE_SIZE = 50
 
 
 @member_required(Capability.VIEW_DASHBOARDS)
 def home(request: OrganizationRequest) -> HttpResponse:
-    organization = request.organization
-    surveys = list(surveys_list(organization=organization))
-    context = {
-        "customer_count": customers_list(organization=organization).count(),
-        "live_survey_count": sum(1 for survey in surveys if survey.status == "live"),
-        "completed_count": sum(survey.completed_count for survey in surveys),  # type: ignore[attr-defined]
-        "feedback_count": feedback_list(organization=organization).count(),
-        "latest_feedback": feedback_list(organization=organization)[:8],
-        "surveys": surveys,
-    }
+    context = home_dashboard(organization=request.organization)
     return render(request, "web/home.html", context)
 
 
 @member_required(Capability.VIEW_CASES)
 def cases(request: OrganizationRequest) -> HttpResponse:
     return render(request, "web/area_empty.html", {"area": "cases"})
-
-
-@member_required(Capability.VIEW_DASHBOARDS)
-def analytics(request: OrganizationRequest) -> HttpResponse:
-    return render(request, "web/area_empty.html", {"area": "analytics"})
 
 
 @member_required(Capability.VIEW_DASHBOARDS)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clearloop.accounts.models import Organization
+from clearloop.analytics.rollups import rollups_rebuild
 from clearloop.core.errors import ClearloopError
 from clearloop.demo.services import (
     any_organization_exists,
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         except ClearloopError as error:
             raise CommandError(error.message) from error
         demo_text_analysis(organization)
+        rollups_rebuild(organization=organization)  # dashboards read rollups (ADR 0014)
         self._report(organization, time.perf_counter() - started)
 
     def _report(self, organization: Organization, seconds: float) -> None:
