@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "clearloop.feedback",
     "clearloop.imports",
     "clearloop.intake",
+    "clearloop.cases",
+    "clearloop.webhooks",
     "clearloop.analytics",
     "clearloop.textanalysis",
     "clearloop.web",

@@ -55,6 +55,9 @@ def feedback_items_added(*, organization_id: int, item_ids: list[int]) -> None:
     the writer's transaction); calling twice for the same items changes nothing."""
     for start in range(0, len(item_ids), CHUNK):
         _index_chunk(organization_id, item_ids[start : start + CHUNK])
+    from clearloop.cases.hooks import feedback_added  # cases build on feedback, not back
+
+    feedback_added(organization_id, item_ids)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ urlpatterns = [
     path("customers/", include("clearloop.customers.urls")),
     path("imports/", include("clearloop.imports.urls")),
     path("intake/", include("clearloop.intake.urls")),
-    path("cases/", views.cases, name="cases"),
+    path("cases/", include("clearloop.cases.urls")),
     path("analytics/", views.analytics, name="analytics"),
     path("goals/", views.goals, name="goals"),
     path("settings/", views.settings_index, name="settings"),
