@@ -87,6 +87,12 @@ def _body(delivery: WebhookDelivery) -> str:
     )
 
 
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """Dates and decimals as the JSON strings receivers get."""
+    result: dict[str, Any] = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    return result
+
+
 def webhooks_emit(*, organization_id: int, event_type: str, data: dict[str, Any]) -> list[int]:
     """Record one delivery per interested endpoint; send each after commit."""
     from clearloop.webhooks.tasks import webhook_deliver
@@ -107,7 +113,7 @@ def webhooks_emit(*, organization_id: int, event_type: str, data: dict[str, Any]
             endpoint=endpoint,
             message_id=f"msg_{uuid.uuid4().hex}",
             event_type=event_type,
-            payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
+            payload=_plain({"type": event_type, "timestamp": now.isoformat(), "data": data}),
         )
         enqueue_on_commit(webhook_deliver, delivery_id=delivery.pk)
         ids.append(delivery.pk)
