@@ -75,10 +75,10 @@ class CaseViewSet(
             view=str(data.get("view", "")),
             status=str(data.get("status", "")),
             priority=str(data.get("priority", "")),
-            owner=data.get("owner"),  # type: ignore[arg-type]
+            owner=data.get("owner"),
             team=data.get("team"),
             q=str(data.get("q", "")),
-            customer=data.get("customer"),  # type: ignore[arg-type]
+            customer=data.get("customer"),
         )
         if not filters.view and not filters.status:
             filters = selectors.CaseFilters(**{**filters.__dict__, "view": "all"})
@@ -102,8 +102,8 @@ class CaseViewSet(
                 case=case,
                 by=by,
                 subject=data.get("subject"),
-                category=data.get("category"),  # type: ignore[arg-type]
-                tags=data.get("tags"),  # type: ignore[arg-type]
+                category=data.get("category"),
+                tags=data.get("tags"),
             )
         if "note" in data:
             services.case_add_note(case=case, body=str(data["note"]), by=by)

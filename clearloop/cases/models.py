@@ -466,7 +466,8 @@ class GoodwillOffer(OrganizationScopedModel):
 
 class CaseGoodwill(OrganizationScopedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goodwill")
-    offer = models.ForeignKey(GoodwillOffer, on_delete=models.PROTECT, related_name="+")
+    # An offer deleted later leaves the gesture counted (its name stays in the history).
+    offer = models.ForeignKey(GoodwillOffer, on_delete=models.SET_NULL, null=True, related_name="+")
     attached_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -3,6 +3,10 @@ commit (in the person's language)."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,9 +41,23 @@ def _send(user_id: int, case_id: int, kind: str) -> None:
         send_mail(_subject(kind, case), f"{_subject(kind, case)}\n\n{link}\n", None, [user.email])
 
 
+_quiet = threading.local()
+
+
+@contextlib.contextmanager
+def emails_held() -> Iterator[None]:
+    """In-app notifications only, no emails (the demo seeds hundreds of assignments)."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
 def notify(case: Case, user: User, kind: str) -> Notification:
     note = Notification.objects.create(
         organization_id=case.organization_id, user=user, case=case, kind=kind
     )
-    transaction.on_commit(lambda: _send(user.pk, case.pk, kind))
+    if not getattr(_quiet, "on", False):
+        transaction.on_commit(lambda: _send(user.pk, case.pk, kind))
     return note

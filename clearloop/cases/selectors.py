@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case as Cases
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
@@ -25,7 +26,7 @@ from clearloop.cases.models import (
     Notification,
 )
 
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "due": (F("resolution_due_at").asc(nulls_last=True), "pk"),
     "first_response": (F("first_response_due_at").asc(nulls_last=True), "pk"),
     "newest": ("-created_at", "-pk"),

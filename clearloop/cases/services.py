@@ -573,7 +573,7 @@ def cases_bulk(
 def rule_create(
     *,
     organization: Organization,
-    by: Membership,
+    by: Membership | None,
     name: str,
     conditions: Any,
     match_all: bool = True,

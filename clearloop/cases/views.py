@@ -434,13 +434,13 @@ def _rule_conditions(data: QueryDict) -> list[dict[str, Any]]:
     conditions: list[dict[str, Any]] = []
     for kind in ("nps_at_most", "csat_at_most", "rating_at_most"):
         if data.get(kind, "").strip().isdigit():
-            conditions.append({"kind": kind, "value": int(data[kind])})
+            conditions.append({"kind": kind, "value": int(data.get(kind, ""))})
     if data.get("score_question", "").strip() and data.get("score_value", "").strip().isdigit():
         conditions.append(
             {
                 "kind": "score_at_most",
                 "question": data["score_question"],
-                "value": int(data["score_value"]),
+                "value": int(data.get("score_value", "")),
             }
         )
     if data.get("keywords", "").strip():

@@ -85,7 +85,7 @@ def detractor_rule(acme, policy) -> CaseRule:
     return services.rule_create(
         organization=acme,
         by=None,
-        name="Detractors",  # type: ignore[arg-type]
+        name="Detractors",
         conditions=[{"kind": "nps_at_most", "value": 6}],
         topic="detractor",
     )

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from clearloop.accounts.tests.factories import PASSWORD
 from clearloop.cases import services
-from clearloop.cases.models import Case, CaseStatus
 from clearloop.cases.evaluation import response_evaluate
+from clearloop.cases.models import Case, CaseStatus
 from clearloop.cases.tests.conftest import nps_survey
-from clearloop.surveys.tests.factories import AnswerFactory, ResponseFactory
 from clearloop.core.testing import screenshot
 from clearloop.surveys.models import ResponseChannel
+from clearloop.surveys.tests.factories import AnswerFactory, ResponseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

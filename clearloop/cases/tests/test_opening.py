@@ -96,7 +96,7 @@ def test_keyword_rule_opens_cases_from_feedback_in_any_language(
     services.rule_create(
         organization=acme,
         by=None,
-        name="Cancellation",  # type: ignore[arg-type]
+        name="Cancellation",
         conditions=[{"kind": "keyword", "words": "cancel, 退款, 解約"}],
         topic="churn",
     )
@@ -216,7 +216,7 @@ def test_saved_segment_condition(acme, policy, link, django_capture_on_commit_ca
     services.rule_create(
         organization=acme,
         by=None,
-        name="Asia detractors",  # type: ignore[arg-type]
+        name="Asia detractors",
         conditions=[
             {"kind": "saved_segment", "segment_id": segment.pk},
             {"kind": "nps_at_most", "value": 6},

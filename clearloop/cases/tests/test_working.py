@@ -159,7 +159,7 @@ def test_the_status_page_shows_progress_and_nothing_else(
     with django_capture_on_commit_callbacks(execute=True):
         messaging.case_reply(case=case, body="We are on it.", by=bob.membership)
     services.case_add_note(case=case, body="internal: customer is difficult", by=bob.membership)
-    link = [line for line in mail.outbox[-1].body.splitlines() if "/c/" in line][0]
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/c/" in line)
     path = link[link.index("/c/") :]
     page = client.get(path)
     assert page.status_code == 200
@@ -197,7 +197,7 @@ def test_follow_up_survey_answer_is_linked_back_and_counts_as_recovery(
     invitation = SurveyInvitation.objects.get(distribution=follow_up_link)
     assert invitation.hidden_fields == {"case": str(case.pk)}
     body = mail.outbox[-1].body
-    token = [part for part in body.split() if "/i/" in part][0].rstrip("/").split("/")[-1]
+    token = next(part for part in body.split() if "/i/" in part).rstrip("/").split("/")[-1]
     assert invitation_for_token(token=token) == invitation
     from clearloop.surveys.inviting import invitation_response_complete, invitation_response_start
     from clearloop.surveys.responding import response_save_page
