@@ -75,7 +75,7 @@ def follow_up_answered(*, response: Response) -> Case | None:
     if not raw.isdigit() or response.completed_at is None:
         return None
     follow_up = (
-        CaseFollowUp.objects.select_for_update()
+        CaseFollowUp.objects.select_for_update(of=("self",))
         .select_related("case", "invitation")
         .filter(organization_id=response.organization_id, case_id=int(raw))
         .first()
