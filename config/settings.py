@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyStatusEnum": "clearloop.surveys.models.SurveyStatus",
         "ResponseExportStatusEnum": "clearloop.surveys.models.ExportStatus",
         "InvitationStatusEnum": "clearloop.surveys.models.InvitationStatus",
+        "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
+        "CaseLevelEnum": "clearloop.cases.models.Level",
     },
 }
 
