@@ -4,6 +4,9 @@ Safe to run twice: a case already opened from the same response/item and rule is
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clearloop.accounts.models import Organization
@@ -15,6 +18,8 @@ from clearloop.customers.selectors import customers_in_segment
 from clearloop.feedback.models import FeedbackItem, FeedbackSource
 from clearloop.surveys.models import Answer, QuestionKind, Response
 
+RULES_MAX_AGE = dt.timedelta(days=30)
+"""Feedback older than this (a backfilled import, a review from last year) opens no case."""
 SCORE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES, QuestionKind.RATING)
 
 
@@ -130,6 +135,8 @@ def feedback_evaluate(*, organization_id: int, item_ids: list[int]) -> int:
     opened = 0
     for item in items:
         if email_reply_thread(item=item) is not None:
+            continue
+        if item.occurred_at < timezone.now() - RULES_MAX_AGE:
             continue
         origin = Origin(feedback_item=item)
         opened += len(_apply(item.organization, feedback_facts(item), item.customer, origin))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from clearloop.cases import services
 from clearloop.cases.models import Case, CaseEvent, CaseEventKind, CasePriority, CaseStatus
@@ -106,7 +107,7 @@ def test_keyword_rule_opens_cases_from_feedback_in_any_language(
                 organization=acme,
                 source=FeedbackSource.REVIEW,
                 text=text,
-                occurred_at=MONDAY_10,
+                occurred_at=timezone.now(),
                 customer=CustomerFactory(organization=acme),
             )
     assert Case.objects.filter(topic="churn").count() == 3
@@ -245,3 +246,20 @@ def test_a_viewer_cannot_open_cases(acme, link):
     with pytest.raises(PermissionDenied):
         services.case_open(organization=acme, subject="x", by=viewer)
     assert CaseStatus.NEW in CaseStatus.values
+
+
+def test_old_feedback_opens_no_case(acme, policy, django_capture_on_commit_callbacks):
+    services.rule_create(
+        organization=acme,
+        by=None,
+        name="Cancellation",
+        conditions=[{"kind": "keyword", "words": ["cancel"]}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_item_create(
+            organization=acme,
+            source=FeedbackSource.REVIEW,
+            text="I will cancel",
+            occurred_at=timezone.now() - dt.timedelta(days=400),
+        )
+    assert not Case.objects.exists()
