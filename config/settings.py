@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "clearloop.feedback",
     "clearloop.imports",
     "clearloop.intake",
+    "clearloop.cases",
+    "clearloop.webhooks",
     "clearloop.analytics",
     "clearloop.textanalysis",
     "clearloop.web",
@@ -288,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyStatusEnum": "clearloop.surveys.models.SurveyStatus",
         "ResponseExportStatusEnum": "clearloop.surveys.models.ExportStatus",
         "InvitationStatusEnum": "clearloop.surveys.models.InvitationStatus",
+        "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
+        "CaseLevelEnum": "clearloop.cases.models.Level",
     },
 }
 

@@ -13,6 +13,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.intake.api_urls")),
     path("", include("clearloop.textanalysis.api_urls")),
     path("", include("clearloop.analytics.api_urls")),
+    path("", include("clearloop.cases.api_urls")),
+    path("", include("clearloop.webhooks.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
@@ -33,6 +35,7 @@ urlpatterns = [
     path("s/", include("clearloop.surveys.public.urls")),
     path("i/", include("clearloop.surveys.public.invitation_urls")),
     path("w/", include("clearloop.surveys.public.widget")),
+    path("c/", include("clearloop.cases.public_urls")),
     path("", include("clearloop.web.urls")),
     path("accounts/", include("clearloop.accounts.urls")),
     path("api/v1/", include((api_v1, "api"))),

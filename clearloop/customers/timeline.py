@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import CharField, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from clearloop.cases.models import Case
 from clearloop.customers.models import Customer, Interaction, Order
 from clearloop.feedback.models import FeedbackItem, FeedbackSource
 from clearloop.surveys.models import Answer, QuestionKind, Response, SurveyInvitation
@@ -90,6 +91,12 @@ TIMELINE_SOURCES: list[TimelineSource] = [
         lambda ids: SurveyInvitation.objects.filter(pk__in=ids).select_related(
             "distribution__survey"
         ),
+    ),
+    TimelineSource(
+        "case",
+        lambda c: Case.objects.filter(customer=c),
+        F("created_at"),
+        lambda ids: Case.objects.filter(pk__in=ids).select_related("owner"),
     ),
 ]
 

@@ -21,8 +21,10 @@ from clearloop.accounts.models import Membership, Organization, Team, User
 from clearloop.accounts.roles import Role
 from clearloop.accounts.services import member_add, organization_create, team_create
 from clearloop.accounts.tokens import digest, new_secret
+from clearloop.cases.models import Case
 from clearloop.core.errors import Conflict, ValidationFailed
 from clearloop.customers.models import Customer, Interaction, Order
+from clearloop.demo.cases import demo_cases
 from clearloop.demo.generator import generate_plan
 from clearloop.demo.plan import DemoPlan, DistributionPlan, InvitationPlan, SurveyPlan
 from clearloop.demo.reference import (
@@ -146,6 +148,7 @@ def demo_summary(*, organization: Organization) -> dict[str, int]:
         "distributions": Distribution.objects.for_organization(organization).count(),
         "invitations": SurveyInvitation.objects.for_organization(organization).count(),
         "opt-outs": ContactOptOut.objects.for_organization(organization).count(),
+        "cases": Case.objects.for_organization(organization).count(),
     }
 
 
@@ -184,6 +187,7 @@ def _write(plan: DemoPlan) -> Organization:
     _feedback(organization, plan, customers, responses)
     _invitations(organization, plan, customers, interactions, responses, distributions)
     _opt_outs(organization, plan)
+    demo_cases(organization=organization)
     return organization
 
 

@@ -56,9 +56,12 @@ def feedback_items_added(*, organization_id: int, item_ids: list[int]) -> None:
     the writer's transaction); calling twice for the same items changes nothing."""
     for start in range(0, len(item_ids), CHUNK):
         _index_chunk(organization_id, item_ids[start : start + CHUNK])
-    from clearloop.textanalysis.services import analyze_later  # text analysis builds on us
+    # Text analysis and cases build on feedback, not the other way round.
+    from clearloop.cases.hooks import feedback_added
+    from clearloop.textanalysis.services import analyze_later
 
     analyze_later(organization_id=organization_id, item_ids=item_ids)
+    feedback_added(organization_id, item_ids)
 
 
 @transaction.atomic

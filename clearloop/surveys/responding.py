@@ -35,6 +35,7 @@ from django.db.models import Field as DatabaseField
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clearloop.cases.hooks import response_completed
 from clearloop.core.errors import Conflict, NotFound, ValidationFailed
 from clearloop.feedback.models import FeedbackItem, FeedbackSource
 from clearloop.surveys.definition import condition_holds
@@ -557,6 +558,7 @@ def response_complete(*, response: Response) -> Response:
     _comment_create(
         current, _comment(questionnaire, {k: values[k] for k in visible if k in values})
     )
+    response_completed(current)
     return current
 
 
@@ -754,6 +756,7 @@ def response_submit(
     response.completed_at = response.started_at
     try:
         _store_submitted(response, *_answers_and_comment(response, questionnaire, values))
+        response_completed(response)
         return response, True
     except IntegrityError:
         existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()

@@ -26,7 +26,7 @@ AREAS = [
         "customers",
         ("web:customers", "web:customer_", "web:segment", "web:import"),
     ),
-    ("web:cases", _("Cases"), "cases", ("web:cases",)),
+    ("web:cases", _("Cases"), "cases", ("web:cases", "web:case_")),
     ("web:analytics", _("Analytics"), "analytics", ("web:analytics",)),
     ("web:goals", _("Goals"), "goals", ("web:goals",)),
     ("web:settings", _("Settings"), "settings", ("web:settings", "accounts:")),

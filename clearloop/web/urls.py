@@ -12,7 +12,7 @@ urlpatterns = [
     path("imports/", include("clearloop.imports.urls")),
     path("intake/", include("clearloop.intake.urls")),
     path("text/", include("clearloop.textanalysis.urls")),
-    path("cases/", views.cases, name="cases"),
+    path("cases/", include("clearloop.cases.urls")),
     path("analytics/", include("clearloop.analytics.urls")),
     path("goals/", views.goals, name="goals"),
     path("settings/", views.settings_index, name="settings"),

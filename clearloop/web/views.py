@@ -21,11 +21,6 @@ def home(request: OrganizationRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-@member_required(Capability.VIEW_CASES)
-def cases(request: OrganizationRequest) -> HttpResponse:
-    return render(request, "web/area_empty.html", {"area": "cases"})
-
-
 @member_required(Capability.VIEW_DASHBOARDS)
 def goals(request: OrganizationRequest) -> HttpResponse:
     return render(request, "web/area_empty.html", {"area": "goals"})

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from clearloop.cases.models import Case
 from clearloop.customers.tests.factories import OrderFactory
 from clearloop.customers.tests.history import T0, full_history, nps_survey
 from clearloop.customers.timeline import TIMELINE_SOURCES, customer_timeline
@@ -52,6 +53,8 @@ def test_timeline_takes_a_fixed_number_of_queries(alice, django_assert_num_queri
     big = full_history(alice.organization, survey, email="b@example.org", external_id="B")
     for day in range(40):
         OrderFactory(customer=big, ordered_at=T0 - dt.timedelta(days=day))
+    for customer in (small, big):  # every kind present, cases included
+        Case.objects.create(organization=alice.organization, customer=customer, subject="Late")
     limit = 1 + len(TIMELINE_SOURCES)
     with django_assert_num_queries(limit):
         customer_timeline(customer=small)

@@ -1,0 +1,191 @@
+"""Reads for cases: the queue with its filters and saved views, a case with its history,
+what a member may see, counts for the queue's side bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as Cases
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from clearloop.accounts.models import Membership
+from clearloop.accounts.roles import Capability
+from clearloop.accounts.tokens import digest
+from clearloop.cases.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseRule,
+    CaseSavedView,
+    GoodwillOffer,
+    Notification,
+)
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "due": (F("resolution_due_at").asc(nulls_last=True), "pk"),
+    "first_response": (F("first_response_due_at").asc(nulls_last=True), "pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "priority": ("-priority_rank", F("resolution_due_at").asc(nulls_last=True), "pk"),
+}
+BUILT_IN_VIEWS = ("mine", "breaching_today", "unassigned", "waiting", "done")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    view: str = ""
+    status: str = ""
+    priority: str = ""
+    owner: int | None = None
+    team: int | None = None
+    q: str = ""
+    sort: str = "due"
+    customer: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def sees_all_cases(membership: Membership) -> bool:
+    return membership.allows(Capability.MANAGE_CASE_RULES)
+
+
+def cases_visible(*, membership: Membership) -> QuerySet[Case]:
+    """Managers and admins see every case; other roles see their own cases, their teams'
+    cases and cases no team holds yet."""
+    cases = Case.objects.for_organization(membership.organization_id)
+    if sees_all_cases(membership):
+        return cases
+    team_ids = list(
+        membership.user.teams.filter(organization_id=membership.organization_id).values_list(
+            "pk", flat=True
+        )
+    )
+    return cases.filter(
+        Q(owner_id=membership.user_id) | Q(team_id__in=team_ids) | Q(team__isnull=True)
+    )
+
+
+def _end_of_today(now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    return local.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+def _view(cases: QuerySet[Case], view: str, membership: Membership) -> QuerySet[Case]:
+    now = timezone.now()
+    if view == "mine":
+        return cases.filter(owner_id=membership.user_id, status__in=OPEN_STATUSES)
+    if view == "breaching_today":
+        today_end = _end_of_today(now)
+        return cases.filter(status__in=OPEN_STATUSES, paused_at__isnull=True).filter(
+            Q(resolution_due_at__lte=today_end)
+            | Q(first_responded_at__isnull=True, first_response_due_at__lte=today_end)
+        )
+    if view == "unassigned":
+        return cases.filter(owner__isnull=True, status__in=OPEN_STATUSES)
+    if view == "waiting":
+        return cases.filter(paused_at__isnull=False, status__in=OPEN_STATUSES)
+    if view == "done":
+        return cases.filter(status__in=DONE_STATUSES)
+    return cases
+
+
+def cases_list(*, membership: Membership, filters: CaseFilters) -> QuerySet[Case]:
+    cases = _view(cases_visible(membership=membership), filters.view, membership)
+    if not filters.view and not filters.status:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.priority:
+        cases = cases.filter(priority=filters.priority)
+    if filters.owner:
+        cases = cases.filter(owner_id=filters.owner)
+    if filters.team:
+        cases = cases.filter(team_id=filters.team)
+    if filters.customer:
+        cases = cases.filter(customer_id=filters.customer)
+    if filters.q:
+        term = filters.q.strip()
+        match = (
+            Q(subject__icontains=term)
+            | Q(customer__name__icontains=term)
+            | Q(customer__email__icontains=term)
+        )
+        if term.lstrip("#").removeprefix("CL-").isdigit():
+            match |= Q(pk=int(term.lstrip("#").removeprefix("CL-")))
+        cases = cases.filter(match)
+    rank = Cases(
+        When(priority="urgent", then=Value(3)),
+        When(priority="high", then=Value(2)),
+        When(priority="normal", then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    order = SORTS.get(filters.sort, SORTS["due"])
+    return (
+        cases.annotate(priority_rank=rank)
+        .select_related("customer", "owner", "team")
+        .order_by(*order)
+    )
+
+
+def view_counts(*, membership: Membership) -> dict[str, int]:
+    """How many cases each built-in view holds: one query per view (six small counts)."""
+    visible = cases_visible(membership=membership)
+    return {view: _view(visible, view, membership).count() for view in BUILT_IN_VIEWS}
+
+
+def case_get(*, membership: Membership, pk: int) -> Case:
+    case = (
+        cases_visible(membership=membership)
+        .select_related(
+            "customer", "owner", "team", "response__survey", "feedback_item", "sla_policy"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("No case matches the given query.")
+    return case
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk")
+
+
+def case_for_status_token(*, token: str) -> Case | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Case.objects.filter(status_token_hash=digest(token)).select_related("organization").first()
+    )
+
+
+def rules_list(*, organization_id: int) -> QuerySet[CaseRule]:
+    return CaseRule.objects.for_organization(organization_id).select_related("team")
+
+
+def offers_active(*, organization_id: int) -> QuerySet[GoodwillOffer]:
+    return GoodwillOffer.objects.for_organization(organization_id).filter(active=True)
+
+
+def saved_views_of(*, membership: Membership) -> QuerySet[CaseSavedView]:
+    return CaseSavedView.objects.for_organization(membership.organization_id).filter(
+        owner_id=membership.user_id
+    )
+
+
+def notifications_unread(*, membership: Membership) -> QuerySet[Notification]:
+    return (
+        Notification.objects.for_organization(membership.organization_id)
+        .filter(user_id=membership.user_id, read_at__isnull=True)
+        .select_related("case")
+    )
+
+
+def status_counts(*, organization_id: int) -> dict[str, int]:
+    rows = Case.objects.for_organization(organization_id).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
