@@ -44,6 +44,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 WITHOUT_RULES = os.environ.get("BENCH_WITHOUT_RULES") == "1"
+REPEAT = int(os.environ.get("BENCH_REPEAT", "1"))
+"""Raw load and first import each run this many times, alternating, each into a fresh
+organization; the fastest of each counts (on a shared machine the others measure the
+neighbours)."""
 """Skip the feedback app's indexing and rules, to measure the importer's own path."""
 TEXTS = [
     "Delivery was quick and the lamp works perfectly, thank you!",
@@ -233,10 +237,17 @@ def run(database_url: str, var_dir: str) -> None:
 
     rows = _rows()
     content = _csv(rows)
-    raw_seconds = _timed_raw(rows, _owner("raw").organization_id)
-    owner = _owner("bench")
-    import_seconds, job = _timed_import(owner, content)
+    raw_times, import_times = [], []
+    for attempt in range(REPEAT):
+        raw_times.append(_timed_raw(rows, _owner(f"raw{attempt}").organization_id))
+        owner = _owner(f"bench{attempt}")
+        seconds, job = _timed_import(owner, content)
+        import_times.append(seconds)
+        if attempt < REPEAT - 1:
+            _run_index_tasks()  # not timed: only the last import's tasks are
+    raw_seconds, import_seconds = min(raw_times), min(import_times)
     in_inbox = FeedbackItem.objects.filter(organization_id=owner.organization_id).count()
+    rules_seconds.clear()
     index_seconds, index_tasks = _run_index_tasks()
     rules = sum(rules_seconds)
     if not WITHOUT_RULES:  # the inbox finds the imported words once the tasks ran
@@ -255,6 +266,9 @@ def run(database_url: str, var_dir: str) -> None:
                 "database": connection.vendor,
                 "feedback_items_added": "skipped" if WITHOUT_RULES else "run",
                 "rows": ROWS,
+                "repeat": REPEAT,
+                "raw_s": [round(t, 2) for t in raw_times],
+                "import_s": [round(t, 2) for t in import_times],
                 "file_mb": round(len(content) / 2**20, 1),
                 "raw_rows_per_s": round(raw_rate),
                 "import_rows_per_s": round(import_rate),

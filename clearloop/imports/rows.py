@@ -626,9 +626,11 @@ def insert_rows(
             return ids
         marks = ", ".join(["%s"] * len(encoder.fields))
         sql = f"INSERT INTO {encoder.table} ({encoder.columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
-        cursor.executemany(sql, list(encoder.values(rows)))
-        cursor.execute("SELECT last_insert_rowid()")
-        (last,) = cursor.fetchone()
+        # In a transaction (the caller's, else its own), so no other writer comes between.
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            cursor.executemany(sql, list(encoder.values(rows)))
+            cursor.execute("SELECT last_insert_rowid()")
+            (last,) = cursor.fetchone()
         return list(range(last - len(rows) + 1, last + 1))
 
 
