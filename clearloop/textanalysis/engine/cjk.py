@@ -14,6 +14,7 @@ The two are added: evidence = learned × weight + lexicon + prior.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -85,7 +86,8 @@ def _ironic_opening(text: str, rules: Rules) -> float:
 
 
 def lexicon_evidence(text: str, rules: Rules) -> float:
-    pivot = _last_contrast(text, rules.contrast)
+    pivots = _contrast_pivots(text, rules.contrast)
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]  # sentence n ends at ends[n]
     longest = rules.longest
     total, i, previous_end = 0.0, 0, 0
     while i < len(text):
@@ -100,6 +102,7 @@ def lexicon_evidence(text: str, rules: Rules) -> float:
             before = _clause_tail(text[max(previous_end, i - 4) : i])
             after = text[i + n : i + n + 10]
             weight *= _degree(before, rules) * _negation(before, after, rules)
+            pivot = pivots.get(bisect.bisect_right(ends, i))
             if pivot is not None:
                 weight *= 0.5 if i < pivot else 1.5
             total += weight
@@ -131,10 +134,21 @@ def _negation(before: str, after: str, rules: Rules) -> float:
     return 1.0
 
 
-def _last_contrast(text: str, markers: tuple[str, ...]) -> int | None:
-    positions = [text.rfind(marker) for marker in markers]
-    best = max(positions, default=-1)
-    return best if best > 0 else None
+_SENTENCE_END = re.compile(r"[。!?\n]+")
+
+
+def _contrast_pivots(text: str, markers: tuple[str, ...]) -> dict[int, int]:
+    """For each sentence (by number), where its last contrast marker starts."""
+    pivots: dict[int, int] = {}
+    start = 0
+    for number, part in enumerate(_SENTENCE_END.split(text)):
+        best = max((part.rfind(marker) for marker in markers), default=-1)
+        if best >= 0:
+            pivots[number] = start + best
+        start += len(part)
+        match = _SENTENCE_END.match(text, start)
+        start = match.end() if match else start
+    return pivots
 
 
 # --- Chinese -------------------------------------------------------------------------

@@ -117,11 +117,27 @@ def _modify(weight: float, tokens: list[str], start: int, phrase: list[str]) -> 
 
 
 def _contrast_weighted(items: list[tuple[int, float]], tokens: list[str]) -> float:
-    pivots = [i for i, t in enumerate(tokens) if t in ("but", "however")]
-    if not pivots:
-        return sum(w for _, w in items)
-    pivot = pivots[-1]
-    return sum(w * (0.5 if i < pivot else 1.5) for i, w in items)
+    """Within a sentence, what follows the last "but" outweighs what precedes it; a
+    "however" does the same across sentences ("Nice room. However, …")."""
+    sentence_of: list[int] = []
+    but_in: dict[int, int] = {}
+    sentence = 0
+    for index, word in enumerate(tokens):
+        sentence_of.append(sentence)
+        if word in ("but",):
+            but_in[sentence] = index
+        elif word in (".", "!", "?"):
+            sentence += 1
+    however = max((i for i, t in enumerate(tokens) if t == "however"), default=None)
+    total = 0.0
+    for index, weight in items:
+        pivot = but_in.get(sentence_of[index])
+        if pivot is not None:
+            weight *= 0.5 if index < pivot else 1.5
+        if however is not None:
+            weight *= 0.5 if index < however else 1.5
+        total += weight
+    return total
 
 
 def _exclamation(tokens: list[str]) -> float:

