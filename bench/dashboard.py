@@ -18,8 +18,8 @@ SQLite), then `rollups_rebuild` builds the rollups (timed).
 Each figure is timed (median of 5 after one warm-up) through Clearloop's selectors and as
 raw SQL on the raw answers: overall NPS with interval, weekly NPS over two years, NPS by
 region x channel, CSAT by agent (with the tests against the rest and Holm), driver analysis.
-Last, 1,000 late responses (completed a year ago) arrive and the every-minute refresh is
-timed until the figures include them.
+Last, 1,000 late responses (one day a year ago, typed in today) and 100 new ones arrive and
+the every-minute refresh is timed until the figures include them.
 """
 
 from __future__ import annotations
@@ -193,7 +193,12 @@ def _world() -> dict[str, Any]:
 
 
 def _load(
-    world: dict[str, Any], responses: int, first_id: int, days_ago: int = 0
+    world: dict[str, Any],
+    responses: int,
+    first_id: int,
+    days_ago: int = 0,
+    days: int = DAYS,
+    end: dt.datetime | None = None,
 ) -> tuple[int, int]:
     """`responses` responses (ids from `first_id`) and their answers. Scores follow the
     ratings and the agent, so drivers and segments find something."""
@@ -203,9 +208,12 @@ def _load(
 
     rng = np.random.default_rng(first_id)
     organization_id = world["organization"].pk
-    stamp = dt.datetime.now(dt.UTC)  # created now: the refresh's watermark sees them
-    end = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=days_ago)
-    seconds = rng.integers(0, DAYS * 86400, responses)
+    # Rows typed in later than the base load are created now: the refresh's watermark sees them.
+    stamp = (
+        dt.datetime(2026, 1, 2, tzinfo=dt.UTC) if first_id >= 1_000_000 else dt.datetime.now(dt.UTC)
+    )
+    end = (end or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) - dt.timedelta(days=days_ago)
+    seconds = rng.integers(0, days * 86400, responses)
     is_nps = rng.random(responses) < 0.3
     ratings = np.clip(np.round(rng.normal(3.6, 1.0, (responses, 4))), 1, 5).astype(int)
     latent = ratings @ np.array([0.9, 0.6, 0.35, 0.5]) - 7.4 + rng.normal(0, 1.1, responses)
@@ -430,13 +438,16 @@ def run(database_url: str, var_dir: str, rows: int) -> None:
     interval = f"95% CI {overall.low:.1f} to {overall.high:.1f}"
     print(f"\noverall NPS {overall.value:.1f} ({interval}), n = {overall.n:,}")
     started = time.perf_counter()
-    late, _answers = _load(world, 1000, first_id=900_000, days_ago=365)
+    # A store's paper surveys of one day a year ago, typed in today, and a minute's submits.
+    late, _answers = _load(world, 1000, first_id=900_000, days_ago=365, days=1)
+    late += _load(world, 100, first_id=910_000, days=1, end=dt.datetime.now(dt.UTC))[0]
     refreshed = rollups.rollups_refresh()
     refresh = time.perf_counter() - started
     after = ScoreRollup.objects.filter(organization=world["organization"], grain="", kind="nps")
     total = sum(after.values_list("n", flat=True))
-    print(f"{late:,} late responses (completed a year ago) loaded and refreshed in {refresh:.2f} s "
-          f"({refreshed} survey-days recounted); NPS n now {total:,}")  # fmt: skip
+    cells = f"{refreshed} survey-days recounted"
+    print(f"{late:,} new responses (1,000 completed a year ago) loaded and refreshed "
+          f"in {refresh:.2f} s ({cells}); NPS n now {total:,}")  # fmt: skip
 
 
 def _postgres_admin(url: str, sql: str) -> None:

@@ -107,3 +107,29 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.seen_until:%Y-%m-%d %H:%M:%S}"
+
+
+class DriverRollup(models.Model):
+    """One local day's driver moments for one (matrix question, outcome) of a survey: n,
+    the sums and the upper triangle of the cross products of (ratings…, outcome) over the
+    responses that answered them all. `keys` names the ratings, in order."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    matrix_key = models.CharField(max_length=60)
+    outcome_key = models.CharField(max_length=60)
+    keys = models.JSONField(default=list)
+    n = models.PositiveIntegerField()
+    sums = models.JSONField(default=list)
+    cross = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "survey", "day"], name="driver_rollup_org_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.matrix_key} → {self.outcome_key}"

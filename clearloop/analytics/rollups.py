@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from clearloop.accounts.models import Organization
-from clearloop.analytics.models import SCORE_VALUES, RollupWatermark, ScoreRollup
+from clearloop.analytics.models import SCORE_VALUES, DriverRollup, RollupWatermark, ScoreRollup
 from clearloop.surveys.models import Answer, QuestionKind, Response
 
 # The dimensions a rollup can be cut by, in the order grain names list them.
@@ -201,8 +201,12 @@ def _count(organization: Organization, answers: Q, cube_rows: Q) -> None:
 def rollups_rebuild(*, organization: Organization) -> int:
     """Recount every rollup row of `organization` from its raw answers; returns the number
     of rollup rows. Readers see the old rows until the transaction commits."""
+    from clearloop.analytics.driver_rollups import drivers_count
+
     ScoreRollup.objects.filter(organization=organization).delete()
+    DriverRollup.objects.filter(organization=organization).delete()
     _count(organization, Q(), Q())
+    drivers_count(organization=organization, answers=Q())
     return ScoreRollup.objects.filter(organization=organization).count()
 
 
@@ -219,7 +223,9 @@ def _cells_where(zone: ZoneInfo, survey_id: int, days: Sequence[dt.date]) -> Q:
 
 @transaction.atomic
 def rollups_recount(*, organization: Organization, cells: dict[int, set[dt.date]]) -> None:
-    """Recount the rollup rows of the given {survey id: days}."""
+    """Recount the rollup rows (scores and driver moments) of the given {survey id: days}."""
+    from clearloop.analytics.driver_rollups import drivers_count
+
     zone = organization_zone(organization)
     for survey_id, days in cells.items():
         ordered = sorted(days)
@@ -227,7 +233,10 @@ def rollups_recount(*, organization: Organization, cells: dict[int, set[dt.date]
             chunk = ordered[start : start + DAYS_PER_STATEMENT]
             cube_rows = Q(survey_id=survey_id, day__in=chunk)
             ScoreRollup.objects.filter(cube_rows, organization=organization).delete()
-            _count(organization, _cells_where(zone, survey_id, chunk), cube_rows)
+            DriverRollup.objects.filter(cube_rows, organization=organization).delete()
+            answers = _cells_where(zone, survey_id, chunk)
+            _count(organization, answers, cube_rows)
+            drivers_count(organization=organization, answers=answers, survey_ids=[survey_id])
 
 
 def changed_cells(*, organization: Organization, since: dt.datetime) -> dict[int, set[dt.date]]:

@@ -12,7 +12,7 @@ the same counts; tests hold them to it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -813,41 +813,69 @@ def driver_questions(*, organization: Organization, language: str = "") -> list[
     return found
 
 
-def driver_moments(
-    *, organization: Organization, question: DriverQuestion, filters: MetricFilters
-) -> drivers.Moments:
-    """n, sums and cross products of (attribute ratings…, outcome) over the responses that
-    answered all of them, counted by the database in one query (a GROUP BY response
-    inside, one aggregate row outside)."""
+def _moments_sql(
+    answers: QuerySet[Answer], question: DriverQuestion, by_day: Any = None
+) -> tuple[str, list[Any], int]:
+    """SQL for n, sums and cross products of (ratings…, outcome) over the responses that
+    answered all of them: a GROUP BY response inside, sums outside (per day with
+    `by_day`, the expression of a response's local day)."""
     keys = [key for key, _label in question.rows]
-    answers = scoped_answers(organization, replace(filters, survey_id=question.survey_id)).filter(
-        question__key__in=[question.matrix_key, question.outcome_key]
-    )
-    pivot = {
+    pivot: dict[str, Any] = {
         f"x{i}": Max("number", filter=Q(question__key=question.matrix_key, row=key))
         for i, key in enumerate(keys)
     }
     pivot[f"x{len(keys)}"] = Max("number", filter=Q(question__key=question.outcome_key, row=""))
-    inner, params = (
-        answers.values("response_id").annotate(**pivot).order_by().query.sql_with_params()
-    )
+    grouped: Any = answers.values("response_id")
+    if by_day is not None:
+        grouped = answers.annotate(m_day=by_day).values("response_id", "m_day")
+    inner, params = grouped.annotate(**pivot).order_by().query.sql_with_params()
     names = [connection.ops.quote_name(name) for name in pivot]
     terms = ["COUNT(*)", *(f"SUM(1.0 * {a})" for a in names)]
     terms += [f"SUM(1.0 * {a} * {b})" for i, a in enumerate(names) for b in names[i:]]
     complete = " AND ".join(f"{name} IS NOT NULL" for name in names)
-    sql = f"SELECT {', '.join(terms)} FROM ({inner}) pivot WHERE {complete}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        values = [float(value or 0) for value in cursor.fetchone()]
-    k = len(names)
-    sums = np.array(values[1 : 1 + k])
+    day = connection.ops.quote_name("m_day")
+    select = f"{day}, " if by_day is not None else ""
+    group = f" GROUP BY {day}" if by_day is not None else ""
+    sql = f"SELECT {select}{', '.join(terms)} FROM ({inner}) pivot WHERE {complete}{group}"  # noqa: S608
+    return sql, list(params), len(names)
+
+
+def moments_from_row(values: Sequence[Any], k: int) -> drivers.Moments:
+    numbers = [float(value or 0) for value in values]
+    sums = np.array(numbers[1 : 1 + k])
     cross = np.zeros((k, k))
     position = 1 + k
     for i in range(k):
         for j in range(i, k):
-            cross[i, j] = cross[j, i] = values[position]
+            cross[i, j] = cross[j, i] = numbers[position]
             position += 1
-    return drivers.Moments(int(values[0]), sums, cross)
+    return drivers.Moments(int(numbers[0]), sums, cross)
+
+
+def driver_answers(
+    organization: Organization, question: DriverQuestion, filters: MetricFilters
+) -> QuerySet[Answer]:
+    return scoped_answers(organization, replace(filters, survey_id=question.survey_id)).filter(
+        question__key__in=[question.matrix_key, question.outcome_key]
+    )
+
+
+def driver_moments(
+    *, organization: Organization, question: DriverQuestion, filters: MetricFilters
+) -> drivers.Moments:
+    """n, sums and cross products of (attribute ratings…, outcome), one query: summed from
+    the daily driver rollups when only dates narrow the figure, else counted from the raw
+    answers (a GROUP BY response inside, one aggregate row outside)."""
+    if not filters.dimensions and not filters.needs_raw():
+        from clearloop.analytics.driver_rollups import rolled_up_moments
+
+        rolled = rolled_up_moments(organization=organization, question=question, filters=filters)
+        if rolled is not None:
+            return rolled
+    sql, params, k = _moments_sql(driver_answers(organization, question, filters), question)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return moments_from_row(cursor.fetchone(), k)
 
 
 def driver_analysis(
