@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -547,14 +548,20 @@ def _settings_post(request: OrganizationRequest, settings_row: Any) -> None:
 
 # --- The customer's status page -------------------------------------------------------------
 
-PUBLIC_STEPS = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.RESOLVED]
+STATUS_MISSES_PER_MINUTE = 30
 
 
 def status_page(request: HttpRequest, token: str) -> HttpResponse:
     """What the customer may see: the reference, subject, a coarse status and when it
     changed, and the replies sent to them. No names, notes or other cases."""
+    minute = int(timezone.now().timestamp() // 60)
+    miss_key = f"case-status-miss:{request.META.get('REMOTE_ADDR', '')}:{minute}"
+    if int(cache.get(miss_key, 0)) >= STATUS_MISSES_PER_MINUTE:
+        return HttpResponse(_("Too many attempts"), status=429)
     case = selectors.case_for_status_token(token=token)
     if case is None:
+        cache.add(miss_key, 0, timeout=120)
+        cache.incr(miss_key)
         raise Http404("No such case.")
     replies = case.events.filter(
         kind__in=[CaseEventKind.MESSAGE_OUT, CaseEventKind.MESSAGE_IN]
