@@ -375,7 +375,7 @@ class Case(OrganizationScopedModel):
 
 
 class CaseEventKind(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("case event", "Opened")
     ASSIGNED = "assigned", _("Assigned")
     STATUS = "status", _("Status changed")
     PRIORITY = "priority", _("Priority changed")

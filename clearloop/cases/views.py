@@ -125,11 +125,29 @@ def queue(request: OrganizationRequest) -> HttpResponse:
     return render(request, "cases/queue.html", context)
 
 
+LABELLED_VALUES = {
+    CaseEventKind.OPENED: CaseStatus,
+    CaseEventKind.STATUS: CaseStatus,
+    CaseEventKind.PRIORITY: CasePriority,
+}
+
+
+def _labelled(events: Any) -> list[Any]:
+    """Status and priority values as their labels, in the reader's language."""
+    rows = list(events)
+    for event in rows:
+        choices = LABELLED_VALUES.get(event.kind)
+        labels = dict(choices.choices) if choices else {}
+        event.from_value = str(labels.get(event.from_value, event.from_value))
+        event.to_value = str(labels.get(event.to_value, event.to_value))
+    return rows
+
+
 def _detail_context(request: OrganizationRequest, case: Case) -> dict[str, Any]:
     organization = request.organization
     context: dict[str, Any] = {
         "case": case,
-        "events": selectors.case_events(case=case),
+        "events": _labelled(selectors.case_events(case=case)),
         "statuses": [(v, label) for v, label in CaseStatus.choices if v != CaseStatus.RESOLVED],
         "priorities": CasePriority.choices,
         "members": _members(organization.pk),
