@@ -110,7 +110,9 @@ def _sign_in_any(page, live_server, persona) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_screenshot_of_the_settings_page(live_server, page, alice, policy, detractor_rule, language):
+def test_screenshot_of_the_settings_page(
+    live_server, page, alice, policy, detractor_rule, language
+):
     from playwright.sync_api import expect
 
     alice.user.language = language
