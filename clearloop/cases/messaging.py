@@ -88,12 +88,12 @@ def macro_text(name: str, *, case: Case, language: str) -> str:
 
 def macros_for(case: Case) -> list[tuple[str, str]]:
     language = case.language or "en"
-    with translation.override(language):
-        labels = {
-            "apology": _("Apology"),
-            "more_details": _("Ask for details"),
-            "resolved": _("Fixed"),
-        }
+    # Labels in the agent's language; the text in the customer's.
+    labels = {
+        "apology": _("Apology"),
+        "more_details": _("Ask for details"),
+        "resolved": _("Fixed"),
+    }
     return [(labels[name], macro_text(name, case=case, language=language)) for name in MACROS]
 
 

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clearloop.core.models import OrganizationScopedModel
 
 
 class CaseStatus(models.TextChoices):
     NEW = "new", _("New")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("case status", "Open")
     WAITING_ON_CUSTOMER = "waiting_customer", _("Waiting on customer")
     WAITING_ON_THIRD_PARTY = "waiting_third_party", _("Waiting on third party")
     RESOLVED = "resolved", _("Resolved")
@@ -374,7 +375,7 @@ class Case(OrganizationScopedModel):
 
 
 class CaseEventKind(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("case event", "Opened")
     ASSIGNED = "assigned", _("Assigned")
     STATUS = "status", _("Status changed")
     PRIORITY = "priority", _("Priority changed")

@@ -7,7 +7,9 @@ rule) and needs WORK_CASES; rule and settings writes need MANAGE_CASE_RULES.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +28,7 @@ from clearloop.cases.models import (
     OPEN_STATUSES,
     AgentSkill,
     AssignmentStrategy,
+    BusinessHours,
     Case,
     CaseEvent,
     CaseEventKind,
@@ -38,6 +41,8 @@ from clearloop.cases.models import (
     Level,
     Notification,
     RootCause,
+    SlaPolicy,
+    SlaTarget,
     TeamSetup,
 )
 from clearloop.cases.rules import conditions_clean
@@ -632,3 +637,114 @@ def status_token_issue(case: Case) -> str:
 
 
 LEVELS = Level.values
+
+
+# --- SLA configuration (MANAGE_CASE_RULES) ---------------------------------------------------
+
+
+@transaction.atomic
+def business_hours_create(
+    *,
+    organization: Organization,
+    by: Membership | None,
+    name: str,
+    time_zone: str,
+    weekdays: Sequence[int],
+    opens: str,
+    closes: str,
+    holidays: Sequence[str] = (),
+) -> BusinessHours:
+    """One opening interval on the chosen weekdays (no weekdays: around the clock)."""
+    _require(by, Capability.MANAGE_CASE_RULES, organization.pk)
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Name the business hours.")
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = _("Choose a time zone from the list.")
+    week = {str(day): [[opens, closes]] for day in sorted(set(weekdays)) if 0 <= day <= 6}
+    try:
+        sla.parse_week(week)
+    except ValueError:
+        errors["opens"] = _("Give opening and closing times as HH:MM, closing after opening.")
+    days = []
+    for text in holidays:
+        try:
+            days.append(dt.date.fromisoformat(text.strip()).isoformat())
+        except ValueError:
+            errors["holidays"] = _("Write holidays as YYYY-MM-DD, one per line.")
+    if errors:
+        raise ValidationFailed(_("Some fields need your attention."), fields=errors)
+    return BusinessHours.objects.create(
+        organization=organization,
+        name=name.strip()[:120],
+        time_zone=time_zone,
+        week=week,
+        holidays=sorted(set(days)),
+    )
+
+
+@transaction.atomic
+def sla_policy_create(
+    *,
+    organization: Organization,
+    by: Membership | None,
+    name: str,
+    business_hours: BusinessHours | None,
+    targets: dict[str, tuple[int, int]],
+    warn_before_minutes: int = 60,
+) -> SlaPolicy:
+    """`targets`: priority -> (first response, resolution) in working minutes."""
+    _require(by, Capability.MANAGE_CASE_RULES, organization.pk)
+    assert_same_organization(organization, business_hours)
+    if not name.strip():
+        raise ValidationFailed(_("Name the policy."), fields={"name": "required"})
+    if not targets or any(first <= 0 or resolve < first for first, resolve in targets.values()):
+        raise ValidationFailed(
+            _("Each target needs a first response time, and a resolution time no shorter."),
+            fields={"targets": "invalid"},
+        )
+    policy = SlaPolicy.objects.create(
+        organization=organization,
+        name=name.strip()[:120],
+        business_hours=business_hours,
+        warn_before_minutes=max(0, warn_before_minutes),
+    )
+    SlaTarget.objects.bulk_create(
+        SlaTarget(
+            organization=organization,
+            policy=policy,
+            priority=priority,
+            first_response_minutes=first,
+            resolution_minutes=resolve,
+        )
+        for priority, (first, resolve) in targets.items()
+        if priority in CasePriority.values
+    )
+    return policy
+
+
+@transaction.atomic
+def team_setup_save(
+    *,
+    team: Team,
+    by: Membership | None,
+    assignment: str,
+    sla_policy: SlaPolicy | None = None,
+    business_hours: BusinessHours | None = None,
+    escalation_team: Team | None = None,
+) -> TeamSetup:
+    _require(by, Capability.MANAGE_CASE_RULES, team.organization_id)
+    assert_same_organization(team.organization, sla_policy, business_hours, escalation_team)
+    if assignment not in AssignmentStrategy.values:
+        raise ValidationFailed(_("Unknown assignment strategy."), fields={"assignment": "invalid"})
+    setup, _created = TeamSetup.objects.update_or_create(
+        team=team,
+        defaults={
+            "organization_id": team.organization_id,
+            "assignment": assignment,
+            "sla_policy": sla_policy,
+            "business_hours": business_hours,
+            "escalation_team": escalation_team if escalation_team != team else None,
+        },
+    )
+    return setup

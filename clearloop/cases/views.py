@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -23,11 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
-from clearloop.accounts.models import Membership, Team, User
+from clearloop.accounts.models import TIME_ZONE_CHOICES, Membership, Team, User
 from clearloop.accounts.roles import Capability
 from clearloop.cases import follow_up, hooks, messaging, selectors, services
 from clearloop.cases.models import (
     OPEN_STATUSES,
+    AssignmentStrategy,
+    BusinessHours,
     Case,
     CaseEventKind,
     CasePriority,
@@ -37,6 +40,8 @@ from clearloop.cases.models import (
     GoodwillOffer,
     Notification,
     RootCause,
+    SlaPolicy,
+    TeamSetup,
 )
 from clearloop.cases.rules import CONDITIONS
 from clearloop.core.errors import ClearloopError
@@ -124,11 +129,29 @@ def queue(request: OrganizationRequest) -> HttpResponse:
     return render(request, "cases/queue.html", context)
 
 
+LABELLED_VALUES = {
+    CaseEventKind.OPENED: CaseStatus,
+    CaseEventKind.STATUS: CaseStatus,
+    CaseEventKind.PRIORITY: CasePriority,
+}
+
+
+def _labelled(events: Any) -> list[Any]:
+    """Status and priority values as their labels, in the reader's language."""
+    rows = list(events)
+    for event in rows:
+        choices = LABELLED_VALUES.get(event.kind)
+        labels = dict(choices.choices) if choices else {}
+        event.from_value = str(labels.get(event.from_value, event.from_value))
+        event.to_value = str(labels.get(event.to_value, event.to_value))
+    return rows
+
+
 def _detail_context(request: OrganizationRequest, case: Case) -> dict[str, Any]:
     organization = request.organization
     context: dict[str, Any] = {
         "case": case,
-        "events": selectors.case_events(case=case),
+        "events": _labelled(selectors.case_events(case=case)),
         "statuses": [(v, label) for v, label in CaseStatus.choices if v != CaseStatus.RESOLVED],
         "priorities": CasePriority.choices,
         "members": _members(organization.pk),
@@ -475,8 +498,25 @@ def case_settings(request: OrganizationRequest) -> HttpResponse:
         .filter(kind=ResponseChannel.EMAIL)
         .select_related("survey"),
         "goodwill_kinds": GoodwillKind.choices,
+        "priorities": CasePriority.choices,
         "condition_kinds": CONDITIONS,
         "recovery": follow_up.recovery_rates(organization_id=organization.pk),
+        "hours": BusinessHours.objects.for_organization(organization),
+        "policies": SlaPolicy.objects.for_organization(organization).prefetch_related("targets"),
+        "setups": TeamSetup.objects.for_organization(organization).select_related(
+            "team", "sla_policy", "business_hours", "escalation_team"
+        ),
+        "assignments": AssignmentStrategy.choices,
+        "time_zones": TIME_ZONE_CHOICES,
+        "weekdays": [
+            (0, _("Mon")),
+            (1, _("Tue")),
+            (2, _("Wed")),
+            (3, _("Thu")),
+            (4, _("Fri")),
+            (5, _("Sat")),
+            (6, _("Sun")),
+        ],
     }
     return render(request, "cases/settings.html", context, status=status)
 
@@ -522,6 +562,9 @@ def _settings_post(request: OrganizationRequest, settings_row: Any) -> None:
             value=data.get("value", ""),
         )
         messages.success(request, _("Offer added."))
+    elif form in SLA_FORMS:
+        SLA_FORMS[form](request)
+        messages.success(request, _("Saved."))
     elif form == "settings":
         distribution = None
         if _int(data.get("follow_up_distribution")):
@@ -545,16 +588,88 @@ def _settings_post(request: OrganizationRequest, settings_row: Any) -> None:
         messages.success(request, _("Settings saved."))
 
 
+def _minutes(data: QueryDict, name: str) -> int:
+    try:
+        return round(float(data.get(name, "") or 0) * 60)
+    except ValueError:
+        return 0
+
+
+def _hours_post(request: OrganizationRequest) -> None:
+    data = request.POST
+    services.business_hours_create(
+        organization=request.organization,
+        by=request.membership,
+        name=data.get("name", ""),
+        time_zone=data.get("time_zone", ""),
+        weekdays=[day for day in (_int(v) for v in data.getlist("weekday")) if day is not None],
+        opens=data.get("opens", "09:00"),
+        closes=data.get("closes", "17:00"),
+        holidays=[line for line in data.get("holidays", "").split() if line.strip()],
+    )
+
+
+def _policy_post(request: OrganizationRequest) -> None:
+    data, organization = request.POST, request.organization
+    hours = None
+    if _int(data.get("business_hours")):
+        hours = get_for_organization_or_404(
+            BusinessHours, organization=organization, pk=_int(data.get("business_hours"))
+        )
+    services.sla_policy_create(
+        organization=organization,
+        by=request.membership,
+        name=data.get("name", ""),
+        business_hours=hours,
+        warn_before_minutes=_int(data.get("warn_before_minutes")) or 60,
+        targets={
+            priority: (_minutes(data, f"first_{priority}"), _minutes(data, f"resolve_{priority}"))
+            for priority in CasePriority.values
+        },
+    )
+
+
+def _setup_post(request: OrganizationRequest) -> None:
+    data, organization = request.POST, request.organization
+
+    def pick(model: Any, name: str) -> Any:
+        pk = _int(data.get(name))
+        return get_for_organization_or_404(model, organization=organization, pk=pk) if pk else None
+
+    team = get_for_organization_or_404(Team, organization=organization, pk=_int(data.get("team")))
+    services.team_setup_save(
+        team=team,
+        by=request.membership,
+        assignment=data.get("assignment", ""),
+        sla_policy=pick(SlaPolicy, "sla_policy"),
+        business_hours=pick(BusinessHours, "business_hours"),
+        escalation_team=pick(Team, "escalation_team"),
+    )
+
+
+SLA_FORMS: dict[str, Callable[[OrganizationRequest], None]] = {
+    "hours": _hours_post,
+    "policy": _policy_post,
+    "team_setup": _setup_post,
+}
+
+
 # --- The customer's status page -------------------------------------------------------------
 
-PUBLIC_STEPS = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.RESOLVED]
+STATUS_MISSES_PER_MINUTE = 30
 
 
 def status_page(request: HttpRequest, token: str) -> HttpResponse:
     """What the customer may see: the reference, subject, a coarse status and when it
     changed, and the replies sent to them. No names, notes or other cases."""
+    minute = int(timezone.now().timestamp() // 60)
+    miss_key = f"case-status-miss:{request.META.get('REMOTE_ADDR', '')}:{minute}"
+    if int(cache.get(miss_key, 0)) >= STATUS_MISSES_PER_MINUTE:
+        return HttpResponse(_("Too many attempts"), status=429)
     case = selectors.case_for_status_token(token=token)
     if case is None:
+        cache.add(miss_key, 0, timeout=120)
+        cache.incr(miss_key)
         raise Http404("No such case.")
     replies = case.events.filter(
         kind__in=[CaseEventKind.MESSAGE_OUT, CaseEventKind.MESSAGE_IN]

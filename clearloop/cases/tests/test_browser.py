@@ -107,3 +107,17 @@ def _sign_in_any(page, live_server, persona) -> None:
     page.locator("input[type=password]").first.fill(PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(live_server.url + reverse("web:home"))
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_screenshot_of_the_settings_page(
+    live_server, page, alice, policy, detractor_rule, language
+):
+    from playwright.sync_api import expect
+
+    alice.user.language = language
+    alice.user.save()
+    _sign_in_any(page, live_server, alice)
+    page.goto(live_server.url + reverse("web:case_settings"))
+    expect(page.locator("#sla-title")).to_be_visible()
+    screenshot(page, f"cases-settings-{language}")

@@ -192,3 +192,72 @@ def test_api_lists_updates_and_shows_events(alice, case, charlie, client):
     assert client.get(f"/api/v1/cases/{case.pk}/events/", **other).status_code == 404
     assert client.get("/api/v1/cases/", **other).json()["results"] == []
     assert client.get("/api/v1/cases/?status=nonsense", **auth).status_code == 400
+
+
+def test_settings_set_up_business_hours_a_policy_and_a_team(alice, acme, team):
+    from clearloop.cases.models import BusinessHours, SlaPolicy, TeamSetup
+
+    client = alice.client()
+    url = reverse("web:case_settings")
+    page = client.post(
+        url,
+        {
+            "form": "hours",
+            "name": "Tokyo office",
+            "time_zone": "Asia/Tokyo",
+            "weekday": ["0", "1", "2", "3", "4"],
+            "opens": "09:00",
+            "closes": "18:00",
+            "holidays": "2026-12-31\n2027-01-01",
+        },
+    )
+    assert page.status_code == 302
+    hours = BusinessHours.objects.get(name="Tokyo office")
+    assert hours.week["0"] == [["09:00", "18:00"]] and hours.holidays == [
+        "2026-12-31",
+        "2027-01-01",
+    ]
+    bad = client.post(
+        url,
+        {
+            "form": "hours",
+            "name": "Bad",
+            "time_zone": "Asia/Tokyo",
+            "weekday": ["0"],
+            "opens": "18:00",
+            "closes": "09:00",
+            "holidays": "31/12",
+        },
+    )
+    assert bad.status_code == 400
+    targets = {f"first_{p}": "2" for p in ("low", "normal", "high", "urgent")}
+    targets |= {f"resolve_{p}": "24" for p in ("low", "normal", "high", "urgent")}
+    assert (
+        client.post(
+            url, {"form": "policy", "name": "Japan", "business_hours": hours.pk, **targets}
+        ).status_code
+        == 302
+    )
+    policy = SlaPolicy.objects.get(name="Japan")
+    assert policy.targets.get(priority="urgent").resolution_minutes == 24 * 60
+    saved = client.post(
+        url,
+        {
+            "form": "team_setup",
+            "team": team.pk,
+            "assignment": "least_load",
+            "sla_policy": policy.pk,
+        },
+    )
+    assert saved.status_code == 302
+    assert TeamSetup.objects.get(team=team).sla_policy == policy
+    assert client.get(url).status_code == 200
+
+
+def test_settings_refuse_another_organizations_rows(charlie, team):
+    client = charlie.client()
+    page = client.post(
+        reverse("web:case_settings"),
+        {"form": "team_setup", "team": team.pk, "assignment": "manual"},
+    )
+    assert page.status_code == 404

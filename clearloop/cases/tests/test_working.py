@@ -271,3 +271,12 @@ def test_assignment_notifies_by_email(case, alice, bob, django_capture_on_commit
         for message in mail.outbox
         if message.to == [alice.user.email]
     )
+
+
+def test_guessing_status_tokens_is_rate_limited(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    for attempt in range(30):
+        assert client.get(f"/c/guess-{attempt}/").status_code == 404
+    assert client.get("/c/guess-again/").status_code == 429
