@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "clearloop.cases",
     "clearloop.webhooks",
     "clearloop.analytics",
+    "clearloop.goals",
+    "clearloop.alerts",
     "clearloop.textanalysis",
     "clearloop.web",
     "clearloop.demo",

@@ -15,6 +15,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.analytics.api_urls")),
     path("", include("clearloop.cases.api_urls")),
     path("", include("clearloop.webhooks.api_urls")),
+    path("", include("clearloop.goals.api_urls")),
+    path("", include("clearloop.alerts.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),

@@ -14,7 +14,8 @@ urlpatterns = [
     path("text/", include("clearloop.textanalysis.urls")),
     path("cases/", include("clearloop.cases.urls")),
     path("analytics/", include("clearloop.analytics.urls")),
-    path("goals/", views.goals, name="goals"),
+    path("goals/", include("clearloop.goals.urls")),
+    path("alerts/", include("clearloop.alerts.urls")),
     path("settings/", views.settings_index, name="settings"),
     path("healthz/", views.healthz, name="healthz"),
 ]

@@ -21,11 +21,6 @@ def home(request: OrganizationRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-@member_required(Capability.VIEW_DASHBOARDS)
-def goals(request: OrganizationRequest) -> HttpResponse:
-    return render(request, "web/area_empty.html", {"area": "goals"})
-
-
 @member_required()
 def settings_index(request: OrganizationRequest) -> HttpResponse:
     if request.membership.allows(Capability.MANAGE_MEMBERS):
