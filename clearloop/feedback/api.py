@@ -69,6 +69,7 @@ def _filters(params: Any) -> selectors.FeedbackFilters:
         topic=data.get("topic"),
         aspect=data.get("aspect", ""),
         signal=data.get("signal", ""),
+        has_case=data.get("has_case", ""),
     )
 
 

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from clearloop.accounts.models import Language
 from clearloop.feedback.matching import clean_list
 from clearloop.feedback.models import FeedbackSource, TagColour
-from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES, FeedbackFilters
+from clearloop.feedback.selectors import (
+    CHANNEL_CHOICES,
+    HAS_CASE_CHOICES,
+    RATING_CHOICES,
+    FeedbackFilters,
+)
 from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
 from clearloop.textanalysis.models import Sentiment, SignalKind
 
@@ -29,6 +34,7 @@ FILTER_KEYS = (
     "topic",
     "aspect",
     "signal",
+    "has_case",
 )
 TEXT_FILTERS = (
     "q",
@@ -40,6 +46,7 @@ TEXT_FILTERS = (
     "sentiment",
     "aspect",
     "signal",
+    "has_case",
 )
 
 
@@ -76,6 +83,9 @@ class FilterForm(forms.Form):
     aspect = forms.ChoiceField(label=_("Aspect"), required=False, choices=ASPECT_FILTER_CHOICES)
     signal = forms.ChoiceField(
         label=_("Signal"), required=False, choices=_any(_("Any signal"), SignalKind.choices)
+    )
+    has_case = forms.ChoiceField(
+        label=_("Case"), required=False, choices=_any(_("With or without a case"), HAS_CASE_CHOICES)
     )
 
     def __init__(

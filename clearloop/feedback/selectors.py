@@ -52,6 +52,11 @@ RATING_CHOICES: list[tuple[str, Any]] = [
     *[(str(stars), _("%(stars)d stars") % {"stars": stars}) for stars in range(5, 0, -1)],
     *NPS_GROUP_CHOICES,
 ]
+HAS_CASE_CHOICES: list[tuple[str, Any]] = [
+    ("yes", _("With a case")),
+    ("open", _("With an open case")),
+    ("no", _("Without a case")),
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class FeedbackFilters:
     topic: int | None = None
     aspect: str = ""
     signal: str = ""  # an urgency or intent signal: churn_intent, anger, legal_threat, …
+    # Whether a case follows the item up: "yes", "open" (one not yet resolved) or "no".
+    has_case: str = ""
 
 
 def _channel_q(channel: str) -> Q:
@@ -97,6 +104,20 @@ def _rating_q(rating: str) -> Q:
         return Q(rating=int(rating))
     low, high = NPS_GROUPS.get(rating, (1, 0))
     return Q(Exists(_nps_answers().filter(number__gte=low, number__lte=high)))
+
+
+def _case_q(has_case: str) -> Q:
+    """Items with (or without) a case: one opened on the item itself or, for a survey
+    comment, on the response it was written in."""
+    from clearloop.cases.models import OPEN_STATUSES, Case  # cases builds on feedback
+
+    cases = Case.objects.filter(organization_id=OuterRef("organization_id"))
+    if has_case == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    followed_up = Q(Exists(cases.filter(feedback_item_id=OuterRef("pk")))) | Q(
+        Exists(cases.filter(response_id=OuterRef("response_id")))
+    )
+    return ~followed_up if has_case == "no" else followed_up
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -151,6 +172,8 @@ def _filtered(items: QuerySet[FeedbackItem], filters: FeedbackFilters) -> Any:
         items = items.filter(occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.tag:
         items = items.filter(item_tags__tag_id=filters.tag)
+    if filters.has_case:
+        items = items.filter(_case_q(filters.has_case))
     if filters.sentiment or filters.topic or filters.aspect or filters.signal:
         from clearloop.textanalysis.selectors import filter_items
 

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from clearloop.feedback.models import FeedbackItem, FeedbackSource, SavedView, Tag, TagColour
-from clearloop.feedback.selectors import CHANNEL_CHOICES, RATING_CHOICES
+from clearloop.feedback.selectors import CHANNEL_CHOICES, HAS_CASE_CHOICES, RATING_CHOICES
 from clearloop.surveys.serializers import LANGUAGE_CODES, CodeField
 from clearloop.textanalysis.forms import ASPECT_FILTER_CHOICES
 from clearloop.textanalysis.models import Sentiment, SignalKind
@@ -115,6 +115,11 @@ class FeedbackListQuerySerializer(serializers.Serializer):
         help_text="An aspect, or aspect:negative.",
     )
     signal = CodeField(choices=SignalKind.choices, required=False)
+    has_case = CodeField(
+        choices=HAS_CASE_CHOICES,
+        required=False,
+        help_text="yes: a case follows the item up; open: an unresolved one; no: none.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")

@@ -62,8 +62,29 @@ def test_list_query_count_is_constant(alice: Persona) -> None:
 
 
 def test_bad_filters_are_problem_details(alice: Persona) -> None:
-    body = assert_problem(api(alice.api_token()).get(LIST, {"rating": "11", "date_from": "x"}), 400)
-    assert set(body["errors"]) == {"rating", "date_from"}
+    bad = {"rating": "11", "date_from": "x", "has_case": "maybe"}
+    body = assert_problem(api(alice.api_token()).get(LIST, bad), 400)
+    assert set(body["errors"]) == {"rating", "date_from", "has_case"}
+
+
+def test_list_filters_by_whether_a_case_follows_the_item_up(alice: Persona) -> None:
+    from clearloop.cases.services import Origin, case_open
+
+    followed = indexed(organization=alice.organization, text="broken on arrival")
+    indexed(organization=alice.organization, text="fine")
+    case_open(
+        organization=alice.organization,
+        subject="Broken",
+        by=None,
+        origin=Origin(feedback_item=followed),
+    )
+    client = api(alice.api_token())
+
+    with_case = client.get(LIST, {"has_case": "yes"}).json()["results"]
+    without = client.get(LIST, {"has_case": "no"}).json()["results"]
+
+    assert [item["text"] for item in with_case] == ["broken on arrival"]
+    assert [item["text"] for item in without] == ["fine"]
 
 
 def test_create_stores_an_item_that_rules_and_search_see_at_once(alice: Persona) -> None:

@@ -136,3 +136,29 @@ def test_filters_combine(acme: Organization) -> None:
         rating="2",
     ) == ["配送が遅い"]
     assert len(_texts(acme, q="配送", tag=tag.pk)) == 4
+
+
+def test_has_case_finds_items_followed_up_on_the_item_or_its_response(
+    acme: Organization, charlie: Persona
+) -> None:
+    from clearloop.cases.services import Origin, case_open, case_resolve
+
+    review = FeedbackItemFactory(organization=acme, text="late parcel")
+    comment = _comment(acme, "rude agent", channel="link", nps=2)
+    settled = FeedbackItemFactory(organization=acme, text="refund came")
+    FeedbackItemFactory(organization=acme, text="all good")
+    case_open(organization=acme, subject="Late", by=None, origin=Origin(feedback_item=review))
+    case_open(organization=acme, subject="Rude", by=None, origin=Origin(response=comment.response))
+    done, _new = case_open(
+        organization=acme, subject="Refund", by=None, origin=Origin(feedback_item=settled)
+    )
+    case_resolve(case=done, root_cause="billing", corrective_action="Paid", by=None)
+    # Another organization's case on an item id of its own changes nothing here.
+    theirs = FeedbackItemFactory(organization=charlie.organization, text="elsewhere")
+    case_open(
+        organization=charlie.organization, subject="X", by=None, origin=Origin(feedback_item=theirs)
+    )
+
+    assert sorted(_texts(acme, has_case="yes")) == ["late parcel", "refund came", "rude agent"]
+    assert sorted(_texts(acme, has_case="open")) == ["late parcel", "rude agent"]
+    assert _texts(acme, has_case="no") == ["all good"]
