@@ -28,7 +28,7 @@ AREAS = [
     ),
     ("web:cases", _("Cases"), "cases", ("web:cases", "web:case_")),
     ("web:analytics", _("Analytics"), "analytics", ("web:analytics",)),
-    ("web:goals", _("Goals"), "goals", ("web:goals", "web:goal_", "web:alert")),
+    ("web:goals", _("Goals"), "goals", ("web:goals", "web:goal_", "web:alerts", "web:alert_")),
     ("web:settings", _("Settings"), "settings", ("web:settings", "accounts:")),
 ]
 

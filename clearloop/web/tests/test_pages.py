@@ -17,6 +17,8 @@ AREAS = [
     "web:cases",
     "web:analytics",
     "web:goals",
+    "web:alerts",
+    "web:text",
 ]
 
 
@@ -27,6 +29,8 @@ def test_every_area_page_renders_for_a_member(alice, url_name):
     labels = [str(item["label"]) for item in response.context["navigation"]]
     assert labels == NAVIGATION["en"]
     assert [item["active"] for item in response.context["navigation"]].count(True) == 1
+    title = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.endswith(" · Clearloop")
 
 
 def test_settings_sends_admins_to_members_and_agents_to_preferences(alice, bob):
