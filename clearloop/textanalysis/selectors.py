@@ -6,6 +6,7 @@ The database does the counting (GROUP BY); Python only shapes the rows."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from clearloop.accounts.models import Organization
+from clearloop.analytics import metrics, significance
 from clearloop.core.scoping import get_for_organization_or_404
 from clearloop.feedback.models import FeedbackItem
-from clearloop.textanalysis import stats
 from clearloop.textanalysis.models import (
     AnalysisRun,
     AspectMention,
@@ -232,6 +233,11 @@ class EmergingTopic:
         return self.baseline / self.baseline_total if self.baseline_total else 0.0
 
 
+def _upper_tail(z: float) -> float:
+    """One-sided p of a rise: the recent share is larger than the baseline share."""
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
 def emerging_topics(
     *,
     organization: Organization | int,
@@ -242,8 +248,9 @@ def emerging_topics(
     min_count: int = EMERGING_MIN_COUNT,
 ) -> list[EmergingTopic]:
     """Topics whose share of the feedback in the last `recent_days` is significantly
-    above their share in the `baseline_days` before (one-sided two-proportion z-test at
-    `alpha`, at least `min_count` recent texts). Strongest rise first. The alerts issue
+    above their share in the `baseline_days` before (one-sided two-proportion z-test,
+    Benjamini-Hochberg-adjusted over the topics tested, at `alpha`; at least `min_count`
+    recent texts). Strongest rise first. The alerts issue
     calls this."""
     organization_id = _org_id(organization)
     now = now or timezone.now()
@@ -266,24 +273,31 @@ def emerging_topics(
         )
         .filter(recent__gte=min_count)
     )
-    found = []
     topics = {t.pk: t for t in live_topics(organization=organization_id)}
+    tested = []
     for entry in counts:
-        test = stats.two_proportion_z_test(
+        test = significance.two_proportion_z_test(
             entry["recent"], totals["recent"], entry["baseline"], totals["baseline"]
         )
-        if test.p_value < alpha and entry["topic_id"] in topics:
-            found.append(
-                EmergingTopic(
-                    topics[entry["topic_id"]],
-                    entry["recent"],
-                    totals["recent"],
-                    entry["baseline"],
-                    totals["baseline"],
-                    round(test.z, 3),
-                    test.p_value,
-                )
-            )
+        if test is not None and entry["topic_id"] in topics:
+            tested.append((entry, test.statistic, _upper_tail(test.statistic)))
+    # Every live topic is tested at once, so the p-values are adjusted for the number of
+    # topics (Benjamini-Hochberg): with 40 topics and no correction, two would "emerge"
+    # out of noise every week.
+    adjusted = significance.benjamini_hochberg([p for _entry, _z, p in tested])
+    found = [
+        EmergingTopic(
+            topics[entry["topic_id"]],
+            entry["recent"],
+            totals["recent"],
+            entry["baseline"],
+            totals["baseline"],
+            round(z, 3),
+            p_value,
+        )
+        for (entry, z, _p), p_value in zip(tested, adjusted, strict=True)
+        if p_value < alpha
+    ]
     return sorted(found, key=lambda e: -e.z)
 
 
@@ -337,7 +351,10 @@ class Accuracy:
 
     @property
     def interval(self) -> tuple[float, float]:
-        return stats.wilson_interval(self.agreed, self.reviewed)
+        share = metrics.top_box_share(self.agreed, self.reviewed)  # the Wilson interval
+        if share.low is None or share.high is None:
+            return (0.0, 1.0)
+        return (share.low / 100, share.high / 100)
 
 
 def accuracy_by_language(

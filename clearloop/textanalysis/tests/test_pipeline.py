@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from clearloop.textanalysis import pipeline, stats, topics
+from clearloop.textanalysis import pipeline, topics
 from clearloop.textanalysis.engine import get_provider
 from clearloop.textanalysis.tests.helpers import FakeProvider
 
@@ -201,16 +201,12 @@ def test_the_matcher_assigns_later_texts_and_keyword_rules_win():
     assert matcher.match(["late"]) == []
 
 
-def test_two_proportion_z_test_matches_the_reference_value():
-    test = stats.two_proportion_z_test(30, 100, 20, 200)
-    assert test.z == pytest.approx(4.3818, abs=1e-3)
-    assert test.p_value == pytest.approx(5.89e-6, rel=0.02)
-    assert stats.two_proportion_z_test(0, 0, 1, 10).p_value == 1.0
+def test_accuracy_interval_is_the_wilson_interval():
+    from clearloop.textanalysis.selectors import Accuracy
 
-
-def test_wilson_interval_matches_the_reference_value():
-    low, high = stats.wilson_interval(8, 10)
+    low, high = Accuracy("en", reviewed=10, agreed=8).interval
     assert low == pytest.approx(0.4902, abs=1e-3) and high == pytest.approx(0.9433, abs=1e-3)
+    assert Accuracy("en", reviewed=0, agreed=0).interval == (0.0, 1.0)
 
 
 def test_randomized_singular_values_match_the_full_svd():

@@ -254,6 +254,26 @@ def test_a_topic_whose_share_rises_is_flagged_as_emerging(alice: Persona) -> Non
     assert sum(n for _week, n in rows["Refunds"].weeks) == 13
 
 
+def test_a_rise_that_one_topic_in_ten_shows_by_chance_is_not_emerging(alice: Persona) -> None:
+    # Refunds rise from 5% to 12%: one-sided p = 0.005, "significant" alone, but ten
+    # topics were tested at once; adjusted for them (Benjamini-Hochberg) p = 0.05.
+    now = timezone.now()
+    words = ["refund", "sofa", "lamp", "rug", "chair", "table", "curtain", "pillow", "towel"]
+    words.append("mirror")
+    for word in words:
+        Topic.objects.create(organization=alice.organization, name=word, keywords=[word])
+    for week in range(1, 5):
+        texts = [f"{word} again" for word in words for _ in range(5)] + ["hello"] * 50
+        many(alice.organization, texts, now - dt.timedelta(days=7 * week + 2))
+    recent = ["refund again"] * 12 + [f"{w} again" for w in words[1:] for _ in range(5)]
+    many(alice.organization, recent + ["hello"] * 43, now - dt.timedelta(days=1))
+
+    assert selectors.emerging_topics(organization=alice.organization, now=now) == []
+    loose = selectors.emerging_topics(organization=alice.organization, now=now, alpha=0.06)
+    assert [e.topic.name for e in loose] == ["refund"]
+    assert loose[0].p_value == pytest.approx(0.0527, abs=0.002)
+
+
 def test_inbox_filters_by_sentiment_topic_and_aspect(alice: Persona) -> None:
     items = many(
         alice.organization, ["Lovely sofa", "Awful delivery", "Rude staff"], timezone.now()
