@@ -4,10 +4,12 @@ against a comparable segment the action did not touch.
 Both compare `Estimate`s (`clearloop.analytics.metrics`) that carry their standard errors,
 so they apply to every metric: an NPS, a share, a mean. The test is the normal (Wald)
 approximation on independent periods — z = difference / sqrt(Σ se²) — which is what the
-two-proportion z-test (unpooled) and Welch's t reduce to at the sample sizes a goal needs;
-switch to `clearloop.analytics.significance` (bootstrap for NPS, Welch with its degrees of
-freedom) once it is on main. Difference-in-differences assumes the comparison segment
-would have moved like the treated one without the action (parallel trends), and says so.
+two-proportion z-test (unpooled) and Welch's t reduce to at the sample sizes a goal needs.
+It is used rather than `clearloop.analytics.significance`'s per-metric tests because it
+takes any two estimates and extends to four (difference-in-differences), where the
+bootstrap and Welch's degrees of freedom have no closed form. Difference-in-differences
+assumes the comparison segment would have moved like the treated one without the action
+(parallel trends), and says so.
 
 Pure Python: numbers in, numbers out.
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from clearloop.analytics.metrics import Z_95, Estimate
-from clearloop.goals.forecast import normal_cdf
+from clearloop.analytics.significance import normal_two_sided_p
 
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -46,7 +48,7 @@ def change_from(difference: float, standard_error: float) -> Change:
         z = 0.0 if difference == 0 else math.copysign(math.inf, difference)
     else:
         z = difference / standard_error
-        p_value = 2 * normal_cdf(-abs(z))
+        p_value = normal_two_sided_p(z)
     return Change(
         difference=difference,
         standard_error=standard_error,

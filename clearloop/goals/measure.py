@@ -5,7 +5,8 @@ A metric (NPS, CSAT, CES, response rate, average wait time, FCR) is counted in t
 database — one aggregate for a period, one GROUP BY day for a series — over the raw rows
 (survey answers of completed responses, delivered invitations, interactions), and the few
 counts are turned into an `Estimate` with its interval by `clearloop.analytics.metrics`.
-When the analytics rollups land on main, only this module has to switch to them.
+The analytics rollups (ADR 0014) could serve the survey metrics here too; that switch,
+not made yet, touches only this module (goals then read a day's cell instead of its rows).
 
 A scope narrows the rows: the whole organization, a team or a channel (of the interaction
 a response answers, or of the interaction itself), a customer region, or a saved customer
