@@ -212,14 +212,29 @@ def _tags_prefetch() -> Prefetch[Any]:
     )
 
 
+def _latest_case() -> QuerySet[Any]:
+    """The newest case following an item up (on the item, or on its survey response)."""
+    from clearloop.cases.models import Case  # cases builds on feedback
+
+    return Case.objects.filter(
+        Q(feedback_item_id=OuterRef("pk")) | Q(response_id=OuterRef("response_id")),
+        organization_id=OuterRef("organization_id"),
+    ).order_by("-pk")
+
+
 def with_display(items: QuerySet[FeedbackItem]) -> QuerySet[FeedbackItem]:
     """What a list shows per item, loaded without a query per row: tags (one query for
-    the page), the response's survey and channel, and the NPS score of survey comments."""
+    the page), the response's survey and channel, the NPS score of survey comments, and
+    the case that follows the item up."""
     nps = Subquery(_nps_answers().values("number")[:1])
     return (
         items.select_related("response", "analysis")
         .prefetch_related(_tags_prefetch())
-        .annotate(nps_score=nps)
+        .annotate(
+            nps_score=nps,
+            case_pk=Subquery(_latest_case().values("pk")[:1]),
+            case_status=Subquery(_latest_case().values("status")[:1]),
+        )
     )
 
 

@@ -129,6 +129,25 @@ def test_bad_filter_values_answer_400_with_a_message(alice: Persona) -> None:
     assert "Select a valid choice" in body
 
 
+def test_inbox_links_the_case_that_follows_an_item_up(alice: Persona) -> None:
+    from clearloop.cases.services import Origin, case_open
+
+    followed = indexed(organization=alice.organization, text="the lamp arrived broken")
+    indexed(organization=alice.organization, text="lovely lamp")
+    case, _new = case_open(
+        organization=alice.organization,
+        subject="Broken lamp",
+        by=None,
+        origin=Origin(feedback_item=followed),
+    )
+
+    page = _inbox(alice.client(), has_case="open")
+
+    body = page.content.decode()
+    assert f'href="{reverse("web:case_detail", args=[case.pk])}"' in body
+    assert f"Case CL-{case.pk}" in body and "lovely lamp" not in body
+
+
 def _populate(persona: Persona, count: int) -> None:
     tag = TagFactory.create(organization=persona.organization)
     for n in range(count):
