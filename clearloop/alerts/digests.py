@@ -1,7 +1,8 @@
 """The email digest: per person, in their language, the figures they care about with the
-change against the previous period and whether it is significant, each goal's status, and
-the open alerts — with a small PNG chart per figure embedded in the message (cid:), so it
-reads in any mail client without loading remote images.
+change against the previous period and whether it is significant, each goal's status, the
+open alerts, the topics emerging in the feedback and the cases breaching their SLA today,
+with a small PNG chart per figure embedded in the message (cid:), so it reads in any mail
+client without loading remote images.
 
 `digests_send_due` (a daily periodic task) sends every subscription that is due once:
 daily ones every day, weekly ones seven days after the last. `last_sent_on` is claimed in
@@ -23,15 +24,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from clearloop.accounts.models import Membership
+from clearloop.accounts.roles import Capability
 from clearloop.alerts.charts import sparkline_png
 from clearloop.alerts.models import Alert, AlertStatus, DigestFrequency, DigestSubscription
 from clearloop.analytics.metrics import Estimate
+from clearloop.cases.models import Case
+from clearloop.cases.selectors import CaseFilters, cases_list
 from clearloop.goals import impact, measure
 from clearloop.goals.measure import STYLE, Metric, Scope
 from clearloop.goals.selectors import Progress, goal_progress, goals_list
+from clearloop.textanalysis.selectors import emerging_topics
 
 DEFAULT_METRICS = [Metric.NPS, Metric.CSAT, Metric.FCR]
 CHART_DAYS = 28
+LISTED = 5  # topics and cases named in a digest; the counts cover all of them
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,28 @@ def _figures(
     return figures, charts
 
 
+@dataclass(frozen=True)
+class DigestTopic:
+    name: str
+    recent_percent: float
+    baseline_percent: float
+
+
+def _topics(organization_id: int) -> list[DigestTopic]:
+    return [
+        DigestTopic(row.topic.name, 100 * row.recent_share, 100 * row.baseline_share)
+        for row in emerging_topics(organization=organization_id)[:LISTED]
+    ]
+
+
+def _breaching(membership: Membership) -> tuple[int, list[Case]]:
+    """The open cases due today or overdue that this person may see."""
+    if not membership.allows(Capability.VIEW_CASES):
+        return 0, []
+    cases = cases_list(membership=membership, filters=CaseFilters(view="breaching_today"))
+    return cases.count(), list(cases.select_related("customer")[:LISTED])
+
+
 def digest_build(*, subscription: DigestSubscription, today: dt.date) -> Digest:
     """The digest's subject, text and HTML bodies and charts, in the person's language."""
     membership = subscription.membership
@@ -106,6 +135,7 @@ def digest_build(*, subscription: DigestSubscription, today: dt.date) -> Digest:
     open_alerts = Alert.objects.for_organization(organization).filter(
         ~Q(status=AlertStatus.RESOLVED)
     )
+    breaching_count, breaching = _breaching(membership)
     with translation.override(language):
         context = {
             "organization": organization,
@@ -113,6 +143,10 @@ def digest_build(*, subscription: DigestSubscription, today: dt.date) -> Digest:
             "figures": figures,
             "goals": goals,
             "open_alerts": list(open_alerts.select_related("rule")[:10]),
+            "topics": _topics(organization.pk),
+            "breaching_count": breaching_count,
+            "breaching": breaching,
+            "cases_link": settings.SITE_URL + reverse("web:cases") + "?view=breaching_today",
             "link": settings.SITE_URL + reverse("web:goals"),
             "weekly": subscription.frequency == DigestFrequency.WEEKLY,
         }

@@ -95,3 +95,34 @@ def test_member_subscribes_and_unsubscribes_on_the_alert_page(bob: Persona) -> N
     assert DigestSubscription.objects.get().frequency == "daily"
     client.post(reverse("web:alert_digest"), {"frequency": ""})
     assert not DigestSubscription.objects.exists()
+
+
+def test_digest_names_emerging_topics_and_cases_breaching_today(alice: Persona) -> None:
+    from django.utils import timezone
+
+    from clearloop.alerts.digests import digest_build
+    from clearloop.cases.models import Case
+    from clearloop.cases.services import case_open
+    from clearloop.textanalysis.models import Topic
+    from clearloop.textanalysis.tests.factories import many
+
+    organization = alice.organization
+    now = timezone.now()
+    Topic.objects.create(organization=organization, name="Refunds", keywords=["refund"])
+    for week in range(1, 5):
+        many(organization, ["refund late"] + ["hello"] * 19, now - dt.timedelta(days=7 * week + 2))
+    many(organization, ["refund late"] * 9 + ["hello"] * 11, now - dt.timedelta(days=1))
+    late, _new = case_open(organization=organization, subject="Sofa never came", by=None)
+    on_time, _new = case_open(organization=organization, subject="Question on a lamp", by=None)
+    Case.objects.filter(pk=late.pk).update(resolution_due_at=now - dt.timedelta(hours=2))
+    Case.objects.filter(pk=on_time.pk).update(resolution_due_at=now + dt.timedelta(days=3))
+    _subscribe(alice.membership)
+    subscription = DigestSubscription.objects.get(membership=alice.membership)
+
+    digest = digest_build(subscription=subscription, today=now.date())
+
+    assert "Emerging topics" in digest.text and "Refunds: 45.0% of the last 7 days" in digest.text
+    assert "1 case breaching its SLA today" in digest.text
+    assert f"{late.reference} Sofa never came" in digest.text
+    assert "Question on a lamp" not in digest.text
+    assert "?view=breaching_today" in digest.html
