@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "clearloop.cases",
     "clearloop.webhooks",
     "clearloop.analytics",
+    "clearloop.boards",
     "clearloop.goals",
     "clearloop.alerts",
     "clearloop.textanalysis",

@@ -138,6 +138,11 @@ def tile(
     figure = selectors.metric_figure(
         organization=organization, metric=metric, filters=filters, minimum_n=minimum_n
     )
+    return tile_of(figure, metric=metric, filters=filters)
+
+
+def tile_of(figure: selectors.MetricFigure, *, metric: str, filters: MetricFilters) -> Tile:
+    """The figure formatted as a tile, with its change and the test behind it."""
     style = figure.metric.style
     change, note, significant = "", "", False
     if figure.change is not None and figure.change.difference is not None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/", include("clearloop.intake.urls")),
     path("text/", include("clearloop.textanalysis.urls")),
     path("cases/", include("clearloop.cases.urls")),
+    path("analytics/dashboards/", include("clearloop.boards.urls")),
     path("analytics/", include("clearloop.analytics.urls")),
     path("goals/", include("clearloop.goals.urls")),
     path("alerts/", include("clearloop.alerts.urls")),

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clearloop.accounts.models import Organization
 from clearloop.analytics.rollups import rollups_rebuild
 from clearloop.core.errors import ClearloopError
+from clearloop.demo.boards import seed_dashboards
 from clearloop.demo.goals import seed_goals
 from clearloop.demo.services import (
     any_organization_exists,
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         demo_text_analysis(organization)
         rollups_rebuild(organization=organization)  # dashboards read rollups (ADR 0014)
         seed_goals(organization=organization)
+        seed_dashboards(organization=organization)
         self._report(organization, time.perf_counter() - started)
 
     def _report(self, organization: Organization, seconds: float) -> None:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BoardsConfig(AppConfig):
+    name = "clearloop.boards"
+    label = "boards"
+    verbose_name = "Dashboards"
