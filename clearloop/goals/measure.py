@@ -1,16 +1,18 @@
 """The one place goals and alerts count: a metric's value for a scope over a period, and
 its daily series.
 
-A metric (NPS, CSAT, CES, response rate, average wait time, FCR) is counted in the
-database — one aggregate for a period, one GROUP BY day for a series — over the raw rows
-(survey answers of completed responses, delivered invitations, interactions), and the few
+A metric (NPS, CSAT, CES, response rate, average wait time, FCR, first response time to
+cases, SLA compliance) is counted in the database — one aggregate for a period, one GROUP
+BY day for a series — over the raw rows (survey answers of completed responses, delivered
+invitations, interactions, cases), and the few
 counts are turned into an `Estimate` with its interval by `clearloop.analytics.metrics`.
 The analytics rollups (ADR 0014) could serve the survey metrics here too; that switch,
 not made yet, touches only this module (goals then read a day's cell instead of its rows).
 
-A scope narrows the rows: the whole organization, a team or a channel (of the interaction
-a response answers, or of the interaction itself), a customer region, or a saved customer
-segment (`clearloop.customers.segments`). Days are calendar days in the organization's
+A scope narrows the rows: the whole organization, a team (of the case, or of the
+interaction a response answers or the interaction itself), a channel (of the
+interaction), a customer region, or a saved customer segment
+(`clearloop.customers.segments`). Days are calendar days in the organization's
 time zone; periods include both ends.
 """
 
@@ -36,6 +38,7 @@ from clearloop.analytics.metrics import (
     response_rate,
     top_box_share,
 )
+from clearloop.cases.models import Case
 from clearloop.customers.models import Customer, Interaction, Segment
 from clearloop.customers.segments import attribute_types, segment_condition
 from clearloop.surveys.models import Answer, InvitationStatus, QuestionKind, SurveyInvitation
@@ -48,6 +51,8 @@ class Metric(models.TextChoices):
     RESPONSE_RATE = "response_rate", _("Response rate")
     WAIT_TIME = "wait_time", _("Average wait time")
     FCR = "fcr", _("First contact resolution")
+    FIRST_RESPONSE_TIME = "first_response_time", _("Average first response time to cases")
+    SLA_COMPLIANCE = "sla_compliance", _("SLA compliance (first response)")
 
 
 class ScopeKind(models.TextChoices):
@@ -59,7 +64,8 @@ class ScopeKind(models.TextChoices):
 
 
 # Lower is better only for waiting; every other metric should rise.
-LOWER_IS_BETTER = frozenset({Metric.WAIT_TIME})
+LOWER_IS_BETTER = frozenset({Metric.WAIT_TIME, Metric.FIRST_RESPONSE_TIME})
+CASE_METRICS = frozenset({Metric.FIRST_RESPONSE_TIME, Metric.SLA_COMPLIANCE})
 # How a figure is shown: "score" (NPS, -100…100), "percent", "mean" or "seconds".
 STYLE = {
     Metric.NPS: "score",
@@ -68,6 +74,8 @@ STYLE = {
     Metric.RESPONSE_RATE: "percent",
     Metric.WAIT_TIME: "seconds",
     Metric.FCR: "percent",
+    Metric.FIRST_RESPONSE_TIME: "seconds",
+    Metric.SLA_COMPLIANCE: "percent",
 }
 # The range a figure can take, for plausibility checks of targets.
 BOUNDS = {
@@ -77,6 +85,8 @@ BOUNDS = {
     Metric.RESPONSE_RATE: (0.0, 100.0),
     Metric.WAIT_TIME: (0.0, float("inf")),
     Metric.FCR: (0.0, 100.0),
+    Metric.FIRST_RESPONSE_TIME: (0.0, float("inf")),
+    Metric.SLA_COMPLIANCE: (0.0, 100.0),
 }
 _ANSWER_KINDS = {
     Metric.NPS: QuestionKind.NPS,
@@ -109,6 +119,11 @@ class _Source:
     moment: str  # the datetime field that dates a row
     interaction: str  # path to the interaction ("" for the interaction itself)
     customer: str  # path to the customer
+    team: str = ""  # the team field when it is not the interaction's
+
+    @property
+    def team_field(self) -> str:
+        return self.team or f"{self.interaction}team_id"
 
 
 def _source(organization: Organization, metric: str) -> _Source:
@@ -129,6 +144,10 @@ def _source(organization: Organization, metric: str) -> _Source:
             .exclude(status=InvitationStatus.FAILED)
         )
         return _Source(delivered, "sent_at", "interaction__", "customer")
+    if metric in CASE_METRICS:
+        return _Source(
+            _case_rows(organization, metric), "created_at", "interaction__", "customer", "team_id"
+        )
     interactions = Interaction.objects.for_organization(organization)
     if metric == Metric.WAIT_TIME:
         interactions = interactions.filter(wait_seconds__isnull=False)
@@ -137,9 +156,52 @@ def _source(organization: Organization, metric: str) -> _Source:
     return _Source(interactions, "started_at", "", "customer")
 
 
+def _case_rows(organization: Organization, metric: str) -> QuerySet[Any]:
+    """Cases dated by when they opened. First response time counts the answered ones;
+    SLA compliance counts those whose first response has come due or been given (a case
+    still inside its target is not yet a hit or a miss), met when the response came in
+    time. Due times already honour the team's business hours, holidays and pauses."""
+    cases = Case.objects.for_organization(organization)
+    if metric == Metric.FIRST_RESPONSE_TIME:
+        return cases.filter(first_responded_at__isnull=False).annotate(
+            seconds=SecondsBetween("created_at", "first_responded_at")
+        )
+    return cases.filter(first_response_due_at__isnull=False).filter(
+        Q(first_responded_at__isnull=False) | Q(first_response_due_at__lte=timezone.now())
+    )
+
+
+class SecondsBetween(models.Func):
+    """Seconds from `start` to `end` (two datetime columns), in the database's own
+    arithmetic."""
+
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))  # the templates subtract the second from the first
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::float",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
 def _scope_condition(organization: Organization, source: _Source, scope: Scope) -> Q:
     if scope.kind == ScopeKind.TEAM:
-        return Q(**{f"{source.interaction}team_id": _int(scope.value)})
+        return Q(**{source.team_field: _int(scope.value)})
     if scope.kind == ScopeKind.CHANNEL:
         return Q(**{f"{source.interaction}channel": scope.value})
     if scope.kind == ScopeKind.REGION:
@@ -205,7 +267,12 @@ def _aggregates(metric: str) -> dict[str, Any]:
         return {"n": Count("pk"), "top": Count("pk", filter=Q(status=InvitationStatus.ANSWERED))}
     if metric == Metric.FCR:
         return {"n": Count("pk"), "top": Count("pk", filter=Q(resolved_on_first_contact=True))}
-    field = "number" if metric == Metric.CES else "wait_seconds"
+    if metric == Metric.SLA_COMPLIANCE:
+        met = Q(first_responded_at__lte=F("first_response_due_at"))
+        return {"n": Count("pk"), "top": Count("pk", filter=met)}
+    field = {Metric.CES: "number", Metric.FIRST_RESPONSE_TIME: "seconds"}.get(
+        Metric(metric), "wait_seconds"
+    )
     number = Cast(F(field), FloatField())
     return {"n": Count("pk"), "total": Sum(number), "squares": Sum(number * number)}
 
@@ -220,7 +287,7 @@ def estimate_from_counts(
         return nps(promoters, n - promoters - detractors, detractors, minimum_n=minimum_n)
     if metric == Metric.RESPONSE_RATE:
         return response_rate(int(counts["top"] or 0), n, minimum_n=minimum_n)
-    if metric in (Metric.CSAT, Metric.FCR):
+    if metric in (Metric.CSAT, Metric.FCR, Metric.SLA_COMPLIANCE):
         return top_box_share(int(counts["top"] or 0), n, minimum_n=minimum_n)
     total, squares = float(counts.get("total") or 0.0), float(counts.get("squares") or 0.0)
     return mean_estimate(n, total, squares, minimum_n=minimum_n)

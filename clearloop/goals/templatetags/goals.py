@@ -21,7 +21,10 @@ def figure(value: float | None, style: str) -> str:
         return f"{value:.1f}%"
     if style == "seconds":
         minutes, seconds = divmod(round(value), 60)
-        return f"{minutes}:{seconds:02d}"
+        if minutes < 60:
+            return f"{minutes}:{seconds:02d}"
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{value:.2f}"
 
 

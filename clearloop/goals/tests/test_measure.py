@@ -4,11 +4,13 @@ and the daily series is grouped by day in the database."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from clearloop.accounts.models import Organization
 from clearloop.accounts.tests.factories import TeamFactory
+from clearloop.cases.models import Case
 from clearloop.customers.models import InteractionChannel
 from clearloop.customers.tests.factories import CustomerFactory, InteractionFactory
 from clearloop.goals import measure
@@ -130,3 +132,43 @@ def test_daily_series_is_one_grouped_query(acme: Organization, django_assert_num
     assert [day.day for day in series] == [DAY + dt.timedelta(days=i) for i in range(5)]
     assert series[0].estimate.value == pytest.approx(-50.0)
     assert series[4].estimate.value == pytest.approx(100 * 3 / 6)
+
+
+def _case(organization: Organization, opened: dt.datetime, **times: Any) -> Case:
+    customer = CustomerFactory(organization=organization)
+    case = Case.objects.create(
+        organization=organization, customer=customer, subject="Late", **times
+    )
+    Case.objects.filter(pk=case.pk).update(created_at=opened)  # auto_now_add on create
+    return case
+
+
+def test_first_response_time_and_sla_compliance_from_cases(acme: Organization) -> None:
+    opened = dt.datetime.combine(DAY, dt.time(9), tzinfo=dt.UTC)
+    hour = dt.timedelta(hours=1)
+    team = TeamFactory(organization=acme)
+    due = opened + 4 * hour
+    # Answered after 1 h and 3 h (both in time), after 6 h (late); one unanswered and
+    # overdue (a miss); one unanswered but not due yet (neither hit nor miss).
+    _case(acme, opened, first_response_due_at=due, first_responded_at=opened + hour, team=team)
+    _case(acme, opened, first_response_due_at=due, first_responded_at=opened + 3 * hour)
+    _case(acme, opened, first_response_due_at=due, first_responded_at=opened + 6 * hour)
+    _case(acme, opened, first_response_due_at=due)
+    _case(acme, opened, first_response_due_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    _case(
+        Organization.objects.create(name="Other", slug="other"), opened, first_response_due_at=due
+    )
+
+    def figure(metric: str, scope: Scope = WHOLE) -> Any:
+        return measure.measure(organization=acme, metric=metric, scope=scope, start=DAY, end=DAY)
+
+    response_time = figure(Metric.FIRST_RESPONSE_TIME)
+    assert (response_time.value, response_time.n) == (pytest.approx(10 / 3 * 3600), 3)
+    compliance = figure(Metric.SLA_COMPLIANCE)
+    assert (compliance.value, compliance.n) == (pytest.approx(50.0), 4)
+    assert figure(Metric.SLA_COMPLIANCE, Scope(ScopeKind.TEAM, str(team.pk))).value == 100.0
+    assert Metric.FIRST_RESPONSE_TIME in measure.LOWER_IS_BETTER
+    series = measure.daily_series(
+        organization=acme, metric=Metric.FIRST_RESPONSE_TIME, scope=WHOLE, start=DAY, end=DAY
+    )
+    assert series[0].estimate.value == pytest.approx(10 / 3 * 3600)
