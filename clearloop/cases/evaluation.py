@@ -195,6 +195,11 @@ def feedback_evaluate(
 
 def analysis_evaluate(*, organization_id: int, item_ids: list[int]) -> int:
     """Rules on text analysis, once more for items just analysed (safe to run twice)."""
+    rules = CaseRule.objects.for_organization(organization_id).filter(active=True)
+    if not any(
+        needs_text_analysis(conditions) for conditions in rules.values_list("conditions", flat=True)
+    ):
+        return 0  # a backfill of an organization without such rules costs one query a chunk
     opened = feedback_evaluate(
         organization_id=organization_id, item_ids=item_ids, after_analysis=True
     )
