@@ -45,7 +45,12 @@ class AlertRuleForm(forms.Form):
     window_days = forms.IntegerField(
         label=_("Over the last (days)"), initial=7, min_value=1, max_value=90
     )
-    minimum_n = forms.IntegerField(label=_("With at least (answers)"), initial=30, min_value=1)
+    minimum_n = forms.IntegerField(
+        label=_("With at least (answers)"),
+        initial=30,
+        min_value=1,
+        help_text=_("For an SLA breach rate threshold: cases due over the window."),
+    )
     channels = forms.MultipleChoiceField(
         label=_("Channels"), choices=ChannelKind.choices, widget=forms.CheckboxSelectMultiple,
         initial=[ChannelKind.IN_APP],
