@@ -185,6 +185,12 @@ def _clean_kind(
     return "", Comparison.ABOVE
 
 
+@transaction.atomic
+def alert_rule_delete(*, rule: AlertRule, by: Membership) -> None:
+    _require(by, rule.organization)
+    rule.delete()
+
+
 # --- Evaluation ------------------------------------------------------------------------------
 
 

@@ -254,3 +254,52 @@ def test_rule_form_creates_spike_and_breach_rules(alice: Persona, charlie: Perso
     assert client.post(reverse("web:alert_rule_new"), breach).status_code == 302
     assert AlertRule.objects.get(name="Breaches").threshold == 25.0
     assert timezone.now()
+
+
+def test_rules_api_accepts_the_new_kinds_and_refuses_bad_input(
+    alice: Persona, charlie: Persona, client: Any
+) -> None:
+    listening = _listening_rule(alice.organization)
+    own = {"HTTP_AUTHORIZATION": f"Bearer {alice.api_token()}"}
+    spike = client.post(
+        "/api/v1/alerts/rules/",
+        {"name": "Refund spike", "kind": "listening_spike", "listening_rule": listening.pk},
+        content_type="application/json",
+        **own,
+    )
+    assert spike.status_code == 201, spike.content
+    assert spike.json()["listening_rule"] == listening.pk
+    breach = client.post(
+        "/api/v1/alerts/rules/",
+        {"name": "Breaches", "kind": "sla_breach_rate", "threshold": 25, "minimum_n": 10},
+        content_type="application/json",
+        **own,
+    )
+    assert breach.status_code == 201, breach.content
+    theirs = _listening_rule(charlie.organization)
+    foreign = client.post(
+        "/api/v1/alerts/rules/",
+        {"name": "Theirs", "kind": "listening_spike", "listening_rule": theirs.pk},
+        content_type="application/json",
+        **own,
+    )
+    assert foreign.status_code == 400
+    assert "listening rules" in foreign.content.decode()
+    bad = client.post(
+        "/api/v1/alerts/rules/",
+        {"name": "Bad", "kind": "sla_breach_rate", "threshold": 250},
+        content_type="application/json",
+        **own,
+    )
+    assert bad.status_code == 400
+    listed = client.get("/api/v1/alerts/rules/", **own).json()
+    names = [row["name"] for row in listed.get("results", listed)]
+    assert sorted(names) == ["Breaches", "Refund spike"]
+    rule_id = spike.json()["id"]
+    other = {"HTTP_AUTHORIZATION": f"Bearer {charlie.api_token()}"}
+    assert client.get(f"/api/v1/alerts/rules/{rule_id}/", **other).status_code == 404
+    assert client.delete(f"/api/v1/alerts/rules/{rule_id}/", **other).status_code == 404
+    viewer = {"HTTP_AUTHORIZATION": f"Bearer {alice.api_token(role='viewer')}"}
+    assert client.delete(f"/api/v1/alerts/rules/{rule_id}/", **viewer).status_code == 403
+    assert client.delete(f"/api/v1/alerts/rules/{rule_id}/", **own).status_code == 204
+    assert not AlertRule.objects.filter(pk=rule_id).exists()
