@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "clearloop.surveys.models.InvitationStatus",
         "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
         "CaseLevelEnum": "clearloop.cases.models.Level",
+        "AlertRuleKindEnum": "clearloop.alerts.models.RuleKind",
     },
 }
 

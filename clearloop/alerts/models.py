@@ -1,5 +1,6 @@
-"""Alert rules (a threshold or an anomaly on a metric and scope) and the alerts they
-raised: one alert per incident, with the reason it fired and where it was delivered."""
+"""Alert rules (a threshold or an anomaly on a metric and scope; a spike of a listening
+rule's matches; the SLA breach rate of cases) and the alerts they raised: one alert per
+incident, with the reason it fired and where it was delivered."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from clearloop.goals.measure import Metric, Scope, ScopeKind
 class RuleKind(models.TextChoices):
     THRESHOLD = "threshold", _("Threshold")
     ANOMALY = "anomaly", _("Anomaly (control chart)")
+    LISTENING_SPIKE = "listening_spike", _("Spike of a listening rule's matches")
+    SLA_BREACH_RATE = "sla_breach_rate", _("SLA breach rate")
+
+
+# Kinds that measure a survey metric (the `metric` field); the others count their own rows.
+METRIC_KINDS = (RuleKind.THRESHOLD, RuleKind.ANOMALY)
 
 
 class Comparison(models.TextChoices):
@@ -25,12 +32,22 @@ class ChannelKind(models.TextChoices):
     IN_APP = "in_app", _("In-app")
     EMAIL = "email", _("Email")
     SLACK = "slack", _("Slack-compatible webhook")
+    WEBHOOK = "webhook", _("Signed webhook (Standard Webhooks)")
 
 
 class AlertRule(OrganizationScopedModel):
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=12, choices=RuleKind.choices)
-    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices, blank=True)
+    listening_rule = models.ForeignKey(
+        "feedback.ListeningRule",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("listening rule"),
+        help_text=_("For a spike rule: the listening rule whose daily matches are watched."),
+    )
     scope_kind = models.CharField(
         _("scope"), max_length=20, choices=ScopeKind.choices, default=ScopeKind.ORGANIZATION
     )
@@ -44,6 +61,14 @@ class AlertRule(OrganizationScopedModel):
     channels = models.JSONField(_("channels"), default=list)
     email_to = models.JSONField(_("email recipients"), default=list, blank=True)
     webhook_url = models.URLField(_("Slack-compatible webhook URL"), blank=True)
+    webhook_endpoint = models.ForeignKey(
+        "webhooks.WebhookEndpoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed webhook endpoint"),
+    )
     quiet_hours = models.PositiveIntegerField(
         _("quiet period (hours)"),
         default=24,

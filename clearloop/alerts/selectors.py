@@ -16,4 +16,4 @@ def alerts_list(*, organization: Organization, status: str = "") -> QuerySet[Ale
 
 
 def rules_list(*, organization: Organization) -> QuerySet[AlertRule]:
-    return AlertRule.objects.for_organization(organization)
+    return AlertRule.objects.for_organization(organization).select_related("listening_rule")

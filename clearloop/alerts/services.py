@@ -7,7 +7,15 @@ rule's metric through `clearloop.goals.measure` and decides whether an incident 
   answers stand behind it, is below (or above) the threshold. The incident lasts while it
   stays so and is resolved the first evaluation it no longer does;
 - anomaly rules: the control chart of `clearloop.analytics.anomaly` over the daily series;
-  each incident it finds is one alert, resolved when the chart says it ended.
+  each incident it finds is one alert, resolved when the chart says it ended;
+- listening spike rules: the daily count of items a listening rule matched
+  (`clearloop.feedback.matching`), through the same control chart after Anscombe's
+  variance-stabilising transform 2·sqrt(x + 3/8), which turns Poisson counts into figures
+  of variance about 1 whatever their mean (so a quiet rule's 0-2 a day and a busy one's
+  200 are judged alike); only rises are incidents;
+- SLA breach rate rules: the share of cases that breached their SLA among those due, either
+  over the last `window_days` days against a threshold (in %, with at least `minimum_n`
+  cases due), or, without a threshold, day by day through the control chart (rises only).
 
 One alert per incident (a unique key per rule and incident, so running twice adds
 nothing). A new alert is delivered on the rule's channels unless the rule notified less
@@ -18,7 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import math
+import zoneinfo
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +42,7 @@ from clearloop.accounts.roles import Capability
 from clearloop.alerts.channels import CHANNELS
 from clearloop.alerts.channels.base import DeliveryFailed, Message
 from clearloop.alerts.models import (
+    METRIC_KINDS,
     Alert,
     AlertRule,
     AlertStatus,
@@ -44,8 +56,12 @@ from clearloop.analytics.anomaly import DailyFigure, Direction, Incident, detect
 from clearloop.core.errors import NotFound, PermissionDenied, ValidationFailed
 from clearloop.core.tasks import enqueue_on_commit
 from clearloop.goals import measure
-from clearloop.goals.measure import Metric, Scope
+from clearloop.goals.measure import Metric, Scope, ScopeKind
 from clearloop.goals.services import scope_clean
+
+if TYPE_CHECKING:
+    from clearloop.feedback.models import ListeningRule
+    from clearloop.webhooks.models import WebhookEndpoint
 
 logger = logging.getLogger("clearloop.alerts")
 
@@ -56,6 +72,8 @@ ANOMALY_LOOKBACK_DAYS = 120
 ANOMALY_MIN_DAILY_N = 10
 # Incidents detected longer ago than this are recorded as history but not sent.
 NOTIFY_RECENT_DAYS = 3
+# Breach shares of days with fewer cases due than this are too noisy for the chart.
+SLA_MIN_DAILY_CASES = 5
 
 
 def _require(by: Membership, organization: Organization) -> None:
@@ -86,34 +104,45 @@ def alert_rule_create(
     email_to: Iterable[str] = (),
     webhook_url: str = "",
     quiet_hours: int = 24,
+    listening_rule: ListeningRule | None = None,
+    webhook_endpoint: WebhookEndpoint | None = None,
 ) -> AlertRule:
     _require(by, organization)
     if not name.strip():
         raise _refuse("name", _("Give the rule a name."))
     if kind not in RuleKind.values:
-        raise _refuse("kind", _("Choose a threshold or an anomaly rule."))
-    if metric not in Metric.values:
-        raise _refuse("metric", _("Choose a metric."))
+        raise _refuse(
+            "kind", _("Choose a threshold, anomaly, listening spike or SLA breach rate rule.")
+        )
     scope = scope_clean(organization=organization, scope=scope)
-    if kind == RuleKind.THRESHOLD and threshold is None:
-        raise _refuse("threshold", _("A threshold rule needs a threshold."))
-    if comparison not in Comparison.values:
-        raise _refuse("comparison", _("Choose below or above."))
+    metric, comparison = _clean_kind(
+        organization, kind, metric, scope, comparison, threshold, listening_rule
+    )
     if not 1 <= window_days <= 90:
         raise _refuse("window_days", _("The window must be between 1 and 90 days."))
     chosen = list(dict.fromkeys(channels)) or [ChannelKind.IN_APP]
     if any(channel not in ChannelKind.values for channel in chosen):
-        raise _refuse("channels", _("Choose in-app, email or a Slack-compatible webhook."))
+        raise _refuse(
+            "channels", _("Choose in-app, email, a Slack-compatible or a signed webhook.")
+        )
     emails = [address.strip() for address in email_to if address.strip()]
     if ChannelKind.EMAIL in chosen and not emails:
         raise _refuse("email_to", _("Name at least one email recipient."))
     if ChannelKind.SLACK in chosen and not webhook_url:
         raise _refuse("webhook_url", _("Paste the incoming webhook URL."))
+    if ChannelKind.WEBHOOK in chosen and (
+        webhook_endpoint is None or webhook_endpoint.organization_id != organization.pk
+    ):
+        raise _refuse("webhook_endpoint", _("Choose one of your webhook endpoints."))
+    if ChannelKind.WEBHOOK not in chosen:
+        webhook_endpoint = None
     return AlertRule.objects.create(
         organization=organization,
         name=name.strip(),
         kind=kind,
         metric=metric,
+        listening_rule=listening_rule if kind == RuleKind.LISTENING_SPIKE else None,
+        webhook_endpoint=webhook_endpoint,
         scope_kind=scope.kind,
         scope_value=scope.value,
         comparison=comparison,
@@ -125,6 +154,41 @@ def alert_rule_create(
         webhook_url=webhook_url,
         quiet_hours=quiet_hours,
     )
+
+
+def _clean_kind(
+    organization: Organization,
+    kind: str,
+    metric: str,
+    scope: Scope,
+    comparison: str,
+    threshold: float | None,
+    listening_rule: ListeningRule | None,
+) -> tuple[str, str]:
+    """What each kind needs; returns the (metric, comparison) to store."""
+    if comparison not in Comparison.values:
+        raise _refuse("comparison", _("Choose below or above."))
+    if kind in METRIC_KINDS:
+        if metric not in Metric.values:
+            raise _refuse("metric", _("Choose a metric."))
+        if kind == RuleKind.THRESHOLD and threshold is None:
+            raise _refuse("threshold", _("A threshold rule needs a threshold."))
+        return metric, comparison
+    if kind == RuleKind.LISTENING_SPIKE:
+        if listening_rule is None or listening_rule.organization_id != organization.pk:
+            raise _refuse("listening_rule", _("Choose one of your listening rules."))
+        return "", Comparison.ABOVE
+    if scope.kind not in (ScopeKind.ORGANIZATION, ScopeKind.TEAM):
+        raise _refuse("scope", _("The SLA breach rate is measured for the organization or a team."))
+    if threshold is not None and not 0 <= threshold <= 100:
+        raise _refuse("threshold", _("A breach rate threshold is a percentage from 0 to 100."))
+    return "", Comparison.ABOVE
+
+
+@transaction.atomic
+def alert_rule_delete(*, rule: AlertRule, by: Membership) -> None:
+    _require(by, rule.organization)
+    rule.delete()
 
 
 # --- Evaluation ------------------------------------------------------------------------------
@@ -149,6 +213,10 @@ def rule_evaluate(*, rule_id: int, today: dt.date | None = None) -> int:
     today = today or measure.today(rule.organization)
     if rule.kind == RuleKind.THRESHOLD:
         return _evaluate_threshold(rule, today)
+    if rule.kind == RuleKind.LISTENING_SPIKE:
+        return _evaluate_listening_spike(rule, today)
+    if rule.kind == RuleKind.SLA_BREACH_RATE:
+        return _evaluate_sla_breaches(rule, today)
     return _evaluate_anomaly(rule, today)
 
 
@@ -164,12 +232,7 @@ def _evaluate_threshold(rule: AlertRule, today: dt.date) -> int:
         return 0  # too few answers to say either way: leave open alerts as they are
     below = rule.comparison == Comparison.BELOW
     breached = estimate.value < rule.threshold if below else estimate.value > rule.threshold
-    unresolved = Alert.objects.filter(rule=rule).exclude(status=AlertStatus.RESOLVED)
-    if not breached:
-        unresolved.update(status=AlertStatus.RESOLVED, resolved_at=timezone.now())
-        return 0
-    if unresolved.exists():
-        unresolved.update(value=estimate.value)
+    if _threshold_settled(rule, breached, estimate.value):
         return 0
     reason = _(
         "%(metric)s was %(value).1f over the last %(days)d days (n=%(n)d, 95%% interval "
@@ -184,10 +247,26 @@ def _evaluate_threshold(rule: AlertRule, today: dt.date) -> int:
         "side": Comparison(rule.comparison).label,
         "threshold": rule.threshold,
     }
+    return _raise(rule, _threshold_key(), today, estimate.value, reason, today)
+
+
+def _threshold_settled(rule: AlertRule, breached: bool, value: float) -> bool:
+    """Resolve the open incident once the figure is back, or follow its value while it
+    lasts; False when a new incident begins."""
+    unresolved = Alert.objects.filter(rule=rule).exclude(status=AlertStatus.RESOLVED)
+    if not breached:
+        unresolved.update(status=AlertStatus.RESOLVED, resolved_at=timezone.now())
+        return True
+    if unresolved.exists():
+        unresolved.update(value=value)
+        return True
+    return False
+
+
+def _threshold_key() -> str:
     # A threshold incident is named by the moment it was first seen: the same day can see
     # a breach, a recovery and a new breach.
-    key = f"threshold:{timezone.now():%Y-%m-%dT%H:%M:%S.%f}"
-    return _raise(rule, key, today, estimate.value, reason, today)
+    return f"threshold:{timezone.now():%Y-%m-%dT%H:%M:%S.%f}"
 
 
 def anomaly_series(rule: AlertRule, today: dt.date) -> list[DailyFigure]:
@@ -206,20 +285,157 @@ def anomaly_series(rule: AlertRule, today: dt.date) -> list[DailyFigure]:
 
 
 def _evaluate_anomaly(rule: AlertRule, today: dt.date) -> int:
+    return _record_incidents(
+        rule,
+        today,
+        detect_incidents(anomaly_series(rule, today)),
+        key=lambda incident: f"anomaly:{incident.direction}:{incident.started.isoformat()}",
+        describe=lambda incident: (incident.level, _anomaly_reason(rule, incident)),
+    )
+
+
+def _record_incidents(
+    rule: AlertRule,
+    today: dt.date,
+    incidents: Iterable[Incident],
+    *,
+    key: Callable[[Incident], str],
+    describe: Callable[[Incident], tuple[float, str]],
+) -> int:
+    """One alert per incident the chart found (once), resolved when the incident ended."""
     raised = 0
-    for incident in detect_incidents(anomaly_series(rule, today)):
-        key = f"anomaly:{incident.direction}:{incident.started.isoformat()}"
+    for incident in incidents:
+        incident_key = key(incident)
         if incident.ended is not None:
-            Alert.objects.filter(rule=rule, incident_key=key).exclude(
+            Alert.objects.filter(rule=rule, incident_key=incident_key).exclude(
                 status=AlertStatus.RESOLVED
             ).update(status=AlertStatus.RESOLVED, resolved_at=timezone.now())
-        if Alert.objects.filter(rule=rule, incident_key=key).exists():
+        if Alert.objects.filter(rule=rule, incident_key=incident_key).exists():
             continue
+        value, reason = describe(incident)
         raised += _raise(
-            rule, key, incident.started, incident.level, _anomaly_reason(rule, incident), today,
+            rule, incident_key, incident.started, value, reason, today,
             resolved=incident.ended is not None,
         )  # fmt: skip
     return raised
+
+
+# --- Listening spikes -------------------------------------------------------------------------
+
+
+def anscombe(count: int) -> float:
+    """Poisson count -> a figure of variance about 1 (Anscombe 1948)."""
+    return 2.0 * math.sqrt(count + 3.0 / 8.0)
+
+
+def _evaluate_listening_spike(rule: AlertRule, today: dt.date) -> int:
+    from clearloop.feedback.selectors import listening_counts
+
+    if rule.listening_rule is None:
+        return 0  # its listening rule was deleted (the alert rule goes with it)
+    days = listening_counts(
+        rule=rule.listening_rule,
+        since=today - dt.timedelta(days=ANOMALY_LOOKBACK_DAYS - 1),
+        until=today,
+    )
+    counts = {day.day: day.count for day in days}
+    series = [DailyFigure(day.day, anscombe(day.count), 1.0, day.count) for day in days]
+    spikes = [i for i in detect_incidents(series) if i.direction is Direction.SPIKE]
+
+    def describe(incident: Incident) -> tuple[float, str]:
+        level = _mean_count(counts, incident.started, incident.ended or today)
+        before = incident.started - dt.timedelta(days=1)
+        baseline = _mean_count(counts, before - dt.timedelta(days=27), before)
+        reason = _(
+            "Items matching the listening rule %(name)s rose to %(level).1f a day from "
+            "their usual %(baseline).1f, starting %(started)s (detected %(detected)s)."
+        ) % {
+            "name": rule.listening_rule.name if rule.listening_rule else "",
+            "level": level,
+            "baseline": baseline,
+            "started": incident.started.isoformat(),
+            "detected": incident.detected.isoformat(),
+        }
+        return level, reason
+
+    return _record_incidents(
+        rule, today, spikes, key=lambda i: f"spike:{i.started.isoformat()}", describe=describe
+    )
+
+
+def _mean_count(counts: dict[dt.date, int], first: dt.date, last: dt.date) -> float:
+    values = [count for day, count in counts.items() if first <= day <= last]
+    return sum(values) / len(values) if values else 0.0
+
+
+# --- SLA breach rate --------------------------------------------------------------------------
+
+
+def _breach_days(rule: AlertRule, start: dt.date, today: dt.date) -> list[Any]:
+    from clearloop.cases.selectors import sla_breaches_daily
+
+    team = int(rule.scope_value) if rule.scope_kind == ScopeKind.TEAM else None
+    return sla_breaches_daily(
+        organization_id=rule.organization_id,
+        start=start,
+        end=today,
+        zone=_zone(rule.organization),
+        team_id=team,
+    )
+
+
+def _zone(organization: Organization) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(organization.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _evaluate_sla_breaches(rule: AlertRule, today: dt.date) -> int:
+    if rule.threshold is not None:
+        return _evaluate_sla_threshold(rule, today)
+    start = today - dt.timedelta(days=ANOMALY_LOOKBACK_DAYS - 1)
+    series = []
+    for day in _breach_days(rule, start, today):
+        if day.due < SLA_MIN_DAILY_CASES:
+            continue
+        # The standard error of a share of 0 or 1 is no error at all; the +1/+2 estimate
+        # (Agresti-Coull) keeps small clean days from counting as infinitely sure.
+        smoothed = (day.breached + 1) / (day.due + 2)
+        error = 100 * math.sqrt(smoothed * (1 - smoothed) / day.due)
+        series.append(DailyFigure(day.day, 100 * day.share, error, day.due))
+    rises = [i for i in detect_incidents(series) if i.direction is Direction.SPIKE]
+
+    def describe(incident: Incident) -> tuple[float, str]:
+        reason = _(
+            "The share of cases breaching their SLA rose to %(level).0f%% from its usual "
+            "%(baseline).0f%%, starting %(started)s (detected %(detected)s)."
+        ) % {
+            "level": incident.level,
+            "baseline": incident.baseline,
+            "started": incident.started.isoformat(),
+            "detected": incident.detected.isoformat(),
+        }
+        return incident.level, reason
+
+    return _record_incidents(
+        rule, today, rises, key=lambda i: f"sla:rise:{i.started.isoformat()}", describe=describe
+    )
+
+
+def _evaluate_sla_threshold(rule: AlertRule, today: dt.date) -> int:
+    days = _breach_days(rule, today - dt.timedelta(days=rule.window_days - 1), today)
+    due = sum(day.due for day in days)
+    if due < rule.minimum_n or rule.threshold is None:
+        return 0  # too few cases due to say either way
+    share = 100 * sum(day.breached for day in days) / due
+    if _threshold_settled(rule, share > rule.threshold, share):
+        return 0
+    reason = _(
+        "%(share).0f%% of the %(due)d cases due over the last %(days)d days breached their "
+        "SLA, above the threshold of %(threshold).0f%%."
+    ) % {"share": share, "due": due, "days": rule.window_days, "threshold": rule.threshold}
+    return _raise(rule, _threshold_key(), today, share, reason, today)
 
 
 def _anomaly_reason(rule: AlertRule, incident: Incident) -> str:

@@ -70,6 +70,8 @@ def rule_new(request: OrganizationRequest) -> HttpResponse:
                 email_to=data["email_to"].split(","),
                 webhook_url=data["webhook_url"],
                 quiet_hours=data["quiet_hours"],
+                listening_rule=data["listening_rule"],
+                webhook_endpoint=data["webhook_endpoint"],
             )
         except ValidationFailed as error:
             add_service_errors(form, error)

@@ -1,6 +1,9 @@
 """REST endpoints of cases: list (filters as in the queue, cursor pages), read one, update
 (status, priority, owner, details, resolve, note) and its event history. Reading needs
-VIEW_CASES, updating WORK_CASES; another organization's case is a 404."""
+VIEW_CASES, updating WORK_CASES; another organization's case is a 404.
+
+The rules that open cases: list, add (conditions validated by `clearloop.cases.rules`; a
+bad one is a 400 naming it), read and delete one; MANAGE_CASE_RULES."""
 
 from __future__ import annotations
 
@@ -16,19 +19,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clearloop.accounts.api import acting_membership
-from clearloop.accounts.models import Membership, Organization
+from clearloop.accounts.models import Membership, Organization, Team
 from clearloop.accounts.permissions import IsOrganizationMember, OrganizationScopedAPIMixin
 from clearloop.accounts.roles import Capability
-from clearloop.cases import selectors, services
-from clearloop.cases.models import Case, CaseStatus
+from clearloop.cases import hooks, selectors, services
+from clearloop.cases.models import Case, CaseRule, CaseStatus
 from clearloop.cases.serializers import (
     CaseEventSerializer,
     CaseListQuerySerializer,
+    CaseRuleCreateSerializer,
+    CaseRuleSerializer,
     CaseSerializer,
     CaseUpdateSerializer,
 )
 from clearloop.core.api import CursorPagination
 from clearloop.core.errors import ValidationFailed
+from clearloop.core.scoping import get_for_organization_or_404
 
 READ = {
     "GET": Capability.VIEW_CASES,
@@ -142,3 +148,58 @@ class CaseViewSet(
     def events(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         return Response(CaseEventSerializer(selectors.case_events(case=case), many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The rules that open cases, in the order they are tried"),
+    retrieve=extend_schema(summary="One case rule"),
+    destroy=extend_schema(summary="Delete a case rule"),
+)
+class CaseRuleViewSet(
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    model = CaseRule
+    serializer_class = CaseRuleSerializer
+    permission_classes = [IsOrganizationMember]
+    required_capability = Capability.MANAGE_CASE_RULES
+    parser_classes = [JSONParser]
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[CaseRule]:
+        return selectors.rules_list(organization_id=organization.pk)
+
+    @extend_schema(
+        summary="Add a rule",
+        request=CaseRuleCreateSerializer,
+        responses={201: CaseRuleSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = CaseRuleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        membership = acting_membership(request)
+        organization = membership.organization
+        team = None
+        if data.get("team"):
+            team = get_for_organization_or_404(Team, organization=organization, pk=data["team"])
+        rule = services.rule_create(
+            organization=organization,
+            by=membership,
+            name=str(data["name"]),
+            conditions=data["conditions"],
+            match_all=bool(data.get("match_all", True)),
+            topic=str(data.get("topic", "")),
+            team=team,
+            category=str(data.get("category", "")),
+        )
+        hooks.rules_changed(organization.pk)
+        return Response(CaseRuleSerializer(rule).data, status=201)
+
+    def perform_destroy(self, instance: CaseRule) -> None:
+        services.rule_delete(rule=instance, by=acting_membership(self.request))
+        hooks.rules_changed(instance.organization_id)

@@ -1,10 +1,13 @@
-"""The two calls other apps make into cases, both cheap and both after commit:
+"""The calls other apps make into cases, all cheap and all after commit:
 
 - `response_completed(response)` from the survey submit path: enqueues rule evaluation only
   when the organization has active rules (a flag cached for a minute per process) or the
   response answers a follow-up; the public submit path pays one cache read otherwise.
 - `feedback_added(organization_id, item_ids)` from the feedback app: enqueues evaluation
   (email replies threaded into cases, rules on new feedback).
+- `feedback_analyzed(organization_id, item_ids)` from text analysis, once an item's
+  sentiment, signals and topics are stored: enqueues the rules on those results again,
+  only when the organization has active rules.
 """
 
 from __future__ import annotations
@@ -52,4 +55,13 @@ def feedback_added(organization_id: int, item_ids: list[int]) -> None:
     if item_ids:
         enqueue_on_commit(
             case_rules_on_feedback, organization_id=organization_id, item_ids=item_ids
+        )
+
+
+def feedback_analyzed(organization_id: int, item_ids: list[int]) -> None:
+    from clearloop.cases.tasks import case_rules_on_analysis
+
+    if item_ids and organization_has_rules(organization_id):
+        enqueue_on_commit(
+            case_rules_on_analysis, organization_id=organization_id, item_ids=list(item_ids)
         )

@@ -14,9 +14,19 @@ A rule's conditions are a list of documents; each names its `kind`:
     {"kind": "channel", "value": "email"}        the response's channel
     {"kind": "source", "value": "review"}        the feedback source ("survey" for responses)
 
-Adding a kind (text analysis brings "sentiment" and "urgency_signal") is one entry in
-`CONDITIONS`: a cleaner for its document and a test over `Facts`; signals the new kind
-needs travel in `Facts.signals` (e.g. ``{"sentiment": -0.7}``), so no caller changes.
+Conditions on what text analysis found (`TEXT_KINDS`); they hold only once the item has
+been analysed, so rules holding one are evaluated again right after the analysis is stored:
+
+    {"kind": "sentiment_at_most", "value": -0.4}        the sentiment score (-1..1) <= -0.4
+    {"kind": "sentiment_at_most", "value": "negative"}  judged negative ("neutral": or neutral)
+    {"kind": "signal", "value": "churn_intent"}  an urgency or intent signal (`SIGNALS`)
+    {"kind": "topic", "topic_id": 7}             the item belongs to that topic
+    {"kind": "topic", "value": "Refunds"}        ... or to a topic of that name
+
+Adding a kind is one entry in `CONDITIONS`: a cleaner for its document and a test over
+`Facts`; what the new kind needs travels in `Facts.signals`, so no caller changes. Text
+analysis fills in ``{"sentiment": -0.7, "sentiment_label": "negative", "signals":
+["anger"], "topics": {7: "Refunds"}}``.
 """
 
 from __future__ import annotations
@@ -28,8 +38,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from clearloop.core.errors import ValidationFailed
+from clearloop.textanalysis.lexicon import SIGNAL_LABELS
 
 MAX_WORDS = 50
+SIGNALS = tuple(SIGNAL_LABELS)
+"""The signals text analysis raises (`clearloop.textanalysis.models.SignalKind`)."""
+# "At most negative" is negative; "at most neutral" is negative or neutral. "At most
+# positive" would hold for every analysed item, which is never what anyone means.
+SENTIMENT_LABELS = {"negative": ("negative",), "neutral": ("negative", "neutral")}
+TEXT_KINDS = frozenset({"sentiment_at_most", "signal", "topic"})
 
 
 @dataclass
@@ -102,6 +119,62 @@ def _clean_segment(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {"kind": doc["kind"], "segment_id": _number(doc, "segment_id")}
 
 
+def _invalid(message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={"conditions": "invalid"})
+
+
+def _clean_sentiment(doc: Mapping[str, Any]) -> dict[str, Any]:
+    value = doc.get("value")
+    if isinstance(value, str) and value.strip().casefold() in SENTIMENT_LABELS:
+        return {"kind": doc["kind"], "value": value.strip().casefold()}
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -1 <= value <= 1:
+        raise _invalid(
+            _(
+                "A sentiment condition needs a score between -1 and 1 (e.g. -0.4) or the "
+                "label 'negative' or 'neutral' in 'value'."
+            )
+        )
+    return {"kind": doc["kind"], "value": float(value)}
+
+
+def _clean_signal(doc: Mapping[str, Any]) -> dict[str, Any]:
+    value = str(doc.get("value") or "").strip()
+    if value not in SIGNALS:
+        raise _invalid(
+            _("Unknown signal %(value)r; use one of: %(signals)s.")
+            % {"value": value, "signals": ", ".join(SIGNALS)}
+        )
+    return {"kind": doc["kind"], "value": value}
+
+
+def _clean_topic(doc: Mapping[str, Any]) -> dict[str, Any]:
+    if doc.get("topic_id") not in (None, ""):
+        return {"kind": doc["kind"], "topic_id": _number(doc, "topic_id")}
+    if str(doc.get("value") or "").strip():
+        return {"kind": doc["kind"], "value": _text(doc)}
+    raise _invalid(_("A topic condition needs a topic id in 'topic_id' or a name in 'value'."))
+
+
+def _sentiment_holds(doc: Mapping[str, Any], facts: Facts) -> bool:
+    if isinstance(doc["value"], str):
+        return facts.signals.get("sentiment_label") in SENTIMENT_LABELS.get(doc["value"], ())
+    score = facts.signals.get("sentiment")
+    return score is not None and score <= doc["value"]
+
+
+def _topic_holds(doc: Mapping[str, Any], facts: Facts) -> bool:
+    topics: Mapping[int, str] = facts.signals.get("topics") or {}
+    if "topic_id" in doc:
+        return doc["topic_id"] in topics
+    wanted = str(doc.get("value", "")).casefold()
+    return any(name.casefold() == wanted for name in topics.values())
+
+
 def _at_most(kind: str) -> Callable[[Mapping[str, Any], Facts], bool]:
     def holds(doc: Mapping[str, Any], facts: Facts) -> bool:
         lowest = facts.lowest(kind)
@@ -153,6 +226,13 @@ CONDITIONS: dict[str, ConditionKind] = {
     "source": ConditionKind(
         "Source is", _clean_text, lambda doc, facts: facts.source == doc["value"]
     ),
+    "sentiment_at_most": ConditionKind("Sentiment at most", _clean_sentiment, _sentiment_holds),
+    "signal": ConditionKind(
+        "Text raises a signal",
+        _clean_signal,
+        lambda doc, facts: doc["value"] in (facts.signals.get("signals") or ()),
+    ),
+    "topic": ConditionKind("Feedback is on a topic", _clean_topic, _topic_holds),
 }
 
 
@@ -176,6 +256,17 @@ def conditions_clean(raw: Any) -> list[dict[str, Any]]:
             )
         cleaned.append(kind.clean(doc))
     return cleaned
+
+
+def needs_text_analysis(conditions: list[dict[str, Any]]) -> bool:
+    """Whether the rule looks at what text analysis finds (so it runs again after it)."""
+    return any(doc.get("kind") in TEXT_KINDS for doc in conditions)
+
+
+def topic_ids(conditions: list[dict[str, Any]]) -> set[int]:
+    return {
+        doc["topic_id"] for doc in conditions if doc.get("kind") == "topic" and "topic_id" in doc
+    }
 
 
 def rule_holds(conditions: list[dict[str, Any]], facts: Facts, *, match_all: bool = True) -> bool:

@@ -189,3 +189,45 @@ def notifications_unread(*, membership: Membership) -> QuerySet[Notification]:
 def status_counts(*, organization_id: int) -> dict[str, int]:
     rows = Case.objects.for_organization(organization_id).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class BreachDay:
+    day: dt.date
+    due: int  # cases whose resolution was due that day (and the due time has passed)
+    breached: int  # of them, those whose SLA was breached
+
+    @property
+    def share(self) -> float:
+        return self.breached / self.due if self.due else 0.0
+
+
+def sla_breaches_daily(
+    *,
+    organization_id: int,
+    start: dt.date,
+    end: dt.date,
+    zone: dt.tzinfo,
+    team_id: int | None = None,
+) -> list[BreachDay]:
+    """Per day of the resolution due time (in `zone`), from `start` to `end`: how many
+    cases were due and how many breached their SLA. A case counts once its due time has
+    passed, when it has met or missed it for good, so today's share is not flattered by
+    cases still in time. One GROUP BY; days without cases due are left out."""
+    from django.db.models.functions import TruncDate
+
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+                timezone.now())  # fmt: skip
+    cases = Case.objects.for_organization(organization_id).filter(
+        resolution_due_at__gte=since, resolution_due_at__lt=until
+    )
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
+    rows = (
+        cases.annotate(day=TruncDate("resolution_due_at", tzinfo=zone))
+        .values("day")
+        .annotate(due=Count("pk"), breached=Count("pk", filter=Q(breached_at__isnull=False)))
+        .order_by("day")
+    )
+    return [BreachDay(row["day"], row["due"], row["breached"]) for row in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from clearloop.cases.models import Case, CaseEvent, CasePriority, CaseStatus
+from clearloop.cases.models import Case, CaseEvent, CasePriority, CaseRule, CaseStatus
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
@@ -82,3 +82,34 @@ class CaseUpdateSerializer(serializers.Serializer[dict[str, object]]):
     root_cause = serializers.CharField(required=False, max_length=60)
     corrective_action = serializers.CharField(required=False, max_length=5000)
     note = serializers.CharField(required=False, max_length=10000)
+
+
+class CaseRuleSerializer(serializers.ModelSerializer[CaseRule]):
+    """A rule that opens cases. `conditions` is a list of ``{"kind": ...}`` documents
+    (see `clearloop.cases.rules`); the service validates them."""
+
+    conditions = serializers.JSONField()
+
+    class Meta:
+        model = CaseRule
+        fields = [
+            "id",
+            "name",
+            "active",
+            "conditions",
+            "match_all",
+            "topic",
+            "team",
+            "category",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseRuleCreateSerializer(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField(max_length=120)
+    conditions = serializers.JSONField()
+    match_all = serializers.BooleanField(required=False, default=True)
+    topic = serializers.CharField(required=False, max_length=60, allow_blank=True, default="")
+    team = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    category = serializers.CharField(required=False, max_length=60, allow_blank=True, default="")

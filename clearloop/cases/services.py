@@ -45,7 +45,7 @@ from clearloop.cases.models import (
     SlaTarget,
     TeamSetup,
 )
-from clearloop.cases.rules import conditions_clean
+from clearloop.cases.rules import conditions_clean, topic_ids
 from clearloop.core.errors import Conflict, PermissionDenied, ValidationFailed
 from clearloop.core.scoping import assert_same_organization
 from clearloop.customers.models import Customer, Interaction, Order
@@ -590,15 +590,34 @@ def rule_create(
     assert_same_organization(organization, team)
     if not name.strip():
         raise ValidationFailed(_("Name the rule."), fields={"name": "required"})
+    cleaned = conditions_clean(conditions)
+    _check_topics(organization, topic_ids(cleaned))
     return CaseRule.objects.create(
         organization=organization,
         name=name.strip()[:120],
-        conditions=conditions_clean(conditions),
+        conditions=cleaned,
         match_all=match_all,
         topic=topic.strip()[:60],
         team=team,
         category=category.strip()[:60],
     )
+
+
+def _check_topics(organization: Organization, wanted: set[int]) -> None:
+    """A topic condition names one of the organization's own live topics."""
+    from clearloop.textanalysis.selectors import live_topics
+
+    if not wanted:
+        return
+    known = set(
+        live_topics(organization=organization).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if wanted - known:
+        raise ValidationFailed(
+            _("No topic with id %(ids)s; pick one of your topics (text analysis, topics).")
+            % {"ids": ", ".join(str(pk) for pk in sorted(wanted - known))},
+            fields={"conditions": "unknown_topic"},
+        )
 
 
 @transaction.atomic

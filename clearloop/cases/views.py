@@ -50,6 +50,8 @@ from clearloop.customers.models import Customer, Segment
 from clearloop.customers.timeline import customer_timeline
 from clearloop.feedback.models import FeedbackItem
 from clearloop.surveys.models import Distribution, Response, ResponseChannel
+from clearloop.textanalysis.lexicon import SIGNAL_LABELS
+from clearloop.textanalysis.selectors import live_topics
 
 PAGE_SIZE = 50
 read_cases = member_required(Capability.VIEW_CASES)
@@ -473,6 +475,12 @@ def _rule_conditions(data: QueryDict) -> list[dict[str, Any]]:
             conditions.append({"kind": kind, "value": data[kind]})
     if _int(data.get("saved_segment")):
         conditions.append({"kind": "saved_segment", "segment_id": _int(data.get("saved_segment"))})
+    if data.get("sentiment_at_most", "").strip():
+        conditions.append({"kind": "sentiment_at_most", "value": data["sentiment_at_most"]})
+    if data.get("signal", "").strip():
+        conditions.append({"kind": "signal", "value": data["signal"]})
+    if _int(data.get("topic_id")):
+        conditions.append({"kind": "topic", "topic_id": _int(data.get("topic_id"))})
     return conditions
 
 
@@ -500,6 +508,8 @@ def case_settings(request: OrganizationRequest) -> HttpResponse:
         "goodwill_kinds": GoodwillKind.choices,
         "priorities": CasePriority.choices,
         "condition_kinds": CONDITIONS,
+        "signals": sorted(SIGNAL_LABELS.items()),
+        "topics": live_topics(organization=organization),
         "recovery": follow_up.recovery_rates(organization_id=organization.pk),
         "hours": BusinessHours.objects.for_organization(organization),
         "policies": SlaPolicy.objects.for_organization(organization).prefetch_related("targets"),

@@ -135,7 +135,15 @@ def _analyze_chunk(
     _store_topics(organization_id, items, results, matcher)
     _fill_item_languages(items, results)
     _apply_corrections(organization_id, ids)
+    _analysed(organization_id, ids)
     return len(items)
+
+
+def _analysed(organization_id: int, item_ids: list[int]) -> None:
+    # Case rules on sentiment, signals and topics could not hold when the item arrived.
+    from clearloop.cases.hooks import feedback_analyzed
+
+    feedback_analyzed(organization_id, item_ids)
 
 
 def _engine_language(language: str) -> str:

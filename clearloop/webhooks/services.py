@@ -31,7 +31,7 @@ from clearloop.webhooks.signing import new_secret, signed_headers
 
 logger = logging.getLogger("clearloop.webhooks")
 
-EVENT_TYPES = ("case.created", "case.updated", "case.resolved")
+EVENT_TYPES = ("case.created", "case.updated", "case.resolved", "alert.raised")
 MAX_ATTEMPTS = 6
 
 
@@ -95,8 +95,6 @@ def _plain(payload: dict[str, Any]) -> dict[str, Any]:
 
 def webhooks_emit(*, organization_id: int, event_type: str, data: dict[str, Any]) -> list[int]:
     """Record one delivery per interested endpoint; send each after commit."""
-    from clearloop.webhooks.tasks import webhook_deliver
-
     assert event_type in EVENT_TYPES, event_type
     endpoints = [
         endpoint
@@ -105,19 +103,29 @@ def webhooks_emit(*, organization_id: int, event_type: str, data: dict[str, Any]
         )
         if endpoint.wants(event_type)
     ]
-    now = timezone.now()
-    ids = []
-    for endpoint in endpoints:
-        delivery = WebhookDelivery.objects.create(
-            organization_id=organization_id,
-            endpoint=endpoint,
-            message_id=f"msg_{uuid.uuid4().hex}",
-            event_type=event_type,
-            payload=_plain({"type": event_type, "timestamp": now.isoformat(), "data": data}),
-        )
-        enqueue_on_commit(webhook_deliver, delivery_id=delivery.pk)
-        ids.append(delivery.pk)
-    return ids
+    return [
+        webhook_send(endpoint=endpoint, event_type=event_type, data=data).pk
+        for endpoint in endpoints
+    ]
+
+
+def webhook_send(
+    *, endpoint: WebhookEndpoint, event_type: str, data: dict[str, Any]
+) -> WebhookDelivery:
+    """Record one delivery to `endpoint` and send it after commit (signed, retried and
+    logged like every delivery). Alert rules call it for the one endpoint they name."""
+    from clearloop.webhooks.tasks import webhook_deliver
+
+    assert event_type in EVENT_TYPES, event_type
+    delivery = WebhookDelivery.objects.create(
+        organization_id=endpoint.organization_id,
+        endpoint=endpoint,
+        message_id=f"msg_{uuid.uuid4().hex}",
+        event_type=event_type,
+        payload=_plain({"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}),
+    )
+    enqueue_on_commit(webhook_deliver, delivery_id=delivery.pk)
+    return delivery
 
 
 def _record(delivery: WebhookDelivery, **fields: Any) -> None:

@@ -1,7 +1,7 @@
 """The shape every alert channel has. A channel delivers one alert and raises
 `DeliveryFailed` with a readable reason when it cannot; the caller records the outcome
-in the alert's delivery history. The generic signed webhook (Standard Webhooks) is a
-follow-up that will reuse `clearloop.webhooks` once it is on main."""
+in the alert's delivery history. Kinds: in-app, email, a Slack-compatible incoming webhook,
+and a generic signed webhook (Standard Webhooks, delivered through `clearloop.webhooks`)."""
 
 from __future__ import annotations
 

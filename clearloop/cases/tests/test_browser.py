@@ -121,3 +121,19 @@ def test_screenshot_of_the_settings_page(
     page.goto(live_server.url + reverse("web:case_settings"))
     expect(page.locator("#sla-title")).to_be_visible()
     screenshot(page, f"cases-settings-{language}")
+
+
+def test_manager_adds_a_rule_on_negative_sentiment_and_a_signal(
+    live_server, page, acme, alice
+) -> None:
+    from playwright.sync_api import expect
+
+    _sign_in(page, live_server, alice)
+    page.goto(live_server.url + reverse("web:case_settings"))
+    page.get_by_label("Name", exact=True).first.fill("Unhappy and leaving")
+    page.get_by_label("Sentiment at most").fill("negative")
+    page.get_by_label("Text raises the signal").select_option("churn_intent")
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_text("Rule added.")).to_be_visible()
+    expect(page.get_by_text("sentiment_at_most negative")).to_be_visible()
+    screenshot(page, "cases-rules-text-en")
