@@ -27,6 +27,7 @@ from clearloop.analytics.serializers import (
     EstimateSerializer,
     FunnelSerializer,
     MetricFigureSerializer,
+    SlaComplianceSerializer,
     TrendSerializer,
 )
 from clearloop.core.errors import NotFound
@@ -190,3 +191,31 @@ class DriversView(AnalyticsView):
             ],
         }
         return Response(DriverAnalysisSerializer(body).data)
+
+
+PRIORITY_PARAMETER = OpenApiParameter(
+    "priority", OpenApiTypes.STR, enum=["low", "normal", "high", "urgent"]
+)
+
+
+class SlaComplianceView(AnalyticsView):
+    @extend_schema(
+        summary="SLA compliance: first response and resolution in time, overall, by team "
+        "and by priority, each with n and its 95% interval",
+        parameters=[PRIORITY_PARAMETER, *FILTER_PARAMETERS],
+        responses=SlaComplianceSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        organization = request_organization(request)
+        filters = self.filters(request)
+        priority = (request.query_params.get("priority") or "").strip()
+        body: dict[str, Any] = {
+            "overall": selectors.sla_compliance(
+                organization=organization, filters=filters, priority=priority
+            )
+        }
+        for by in ("team", "priority"):
+            body[f"by_{by}"] = selectors.sla_compliance_breakdown(
+                organization=organization, filters=filters, priority=priority, by=by
+            )
+        return Response(SlaComplianceSerializer(body).data)

@@ -1,4 +1,4 @@
-"""API routes of analytics (all read-only), under /api/v1/analytics/."""
+"""API routes of analytics under /api/v1/analytics/: figures (GET) and the settings (PATCH)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("analytics/funnel/", api.FunnelView.as_view(), name="analytics-funnel"),
     path("analytics/fcr/", api.FirstContactResolutionView.as_view(), name="analytics-fcr"),
+    path("analytics/sla-compliance/", api.SlaComplianceView.as_view(), name="analytics-sla"),
     path("analytics/drivers/", api.DriversView.as_view(), name="analytics-drivers"),
 ]

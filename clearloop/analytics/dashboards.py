@@ -449,6 +449,56 @@ def fcr_tile(*, organization: Organization, filters: MetricFilters, minimum_n: i
     )
 
 
+def _sla_tile(key: str, label: str, estimate: Estimate) -> Tile:
+    return Tile(
+        key=key,
+        label=label,
+        value=number(estimate.value, "percent"),
+        interval=interval_text(estimate, "percent"),
+        n=estimate.n,
+        enough=estimate.enough,
+        change="",
+        change_note="",
+        change_significant=False,
+        url="",
+    )
+
+
+def sla_panel(
+    *, organization: Organization, filters: MetricFilters, minimum_n: int
+) -> dict[str, Any]:
+    """First-response and resolution compliance of the cases opened in the period, and
+    the same per priority and per team. Three queries (and one for team names)."""
+    overall = selectors.sla_compliance(
+        organization=organization, filters=filters, minimum_n=minimum_n
+    )
+    breakdowns = []
+    for by, heading in (("priority", _("By priority")), ("team", _("By team"))):
+        rows = selectors.sla_compliance_breakdown(
+            organization=organization, filters=filters, by=by, minimum_n=minimum_n
+        )
+        lines = [
+            {
+                "label": row.label,
+                "first_response": row.compliance.first_response,
+                "first_response_value": number(row.compliance.first_response.value, "percent"),
+                "resolution": row.compliance.resolution,
+                "resolution_value": number(row.compliance.resolution.value, "percent"),
+            }
+            for row in rows
+        ]
+        breakdowns.append({"by": by, "heading": heading, "rows": lines})
+    ignored = [str(selectors.DIMENSION_LABELS.get(name, name)) for name in overall.ignored]
+    return {
+        "tiles": [
+            _sla_tile("sla_first_response", _("First response in time"), overall.first_response),
+            _sla_tile("sla_resolution", _("Resolved in time"), overall.resolution),
+        ],
+        "breakdowns": breakdowns,
+        "ignored": ignored,
+    }
+
+
 # --- Pages -----------------------------------------------------------------------------
 
 
@@ -536,6 +586,7 @@ def analytics_page(
         "breakdown_lines": lines,
         "breakdown_chart": breakdown_chart,
         "funnel": funnel_panel(organization=organization, filters=filters, minimum_n=least),
+        "sla": sla_panel(organization=organization, filters=filters, minimum_n=least),
         "drivers": drivers_panel(organization=organization, filters=filters, language=language),
         "counted_from": "rollups" if selectors.uses_rollups(filters, dimension, metric) else "raw",
         "dimensions": DIMENSIONS,

@@ -1012,3 +1012,138 @@ def metric_crosstab(
         (row["first"], row["second"]): estimate_of(spec, _sum_counts([row]), least)
         for row in grouped
     }
+
+
+# --- SLA compliance --------------------------------------------------------------------
+
+# The filters an SLA figure honours; the others describe survey answers, not cases.
+SLA_FILTERS = ("date_from", "date_to", "team", "channel", "priority")
+SLA_DIMENSIONS = ("team", "channel")
+
+
+@dataclass(frozen=True)
+class SlaCompliance:
+    """First-response and resolution compliance with n and 95% intervals; `ignored` names
+    the filters given that do not apply to cases."""
+
+    first_response: Estimate
+    resolution: Estimate
+    ignored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    value: str  # the filter value that selects it ("none" for no team)
+    label: str
+    compliance: SlaCompliance
+
+
+def _sla_scope(
+    organization: Organization, filters: MetricFilters, priority: str
+) -> tuple[Any, tuple[str, ...]]:
+    from clearloop.cases.models import CasePriority
+    from clearloop.cases.selectors import SlaScope
+
+    if priority and priority not in CasePriority.values:
+        raise ValidationFailed(
+            f"Unknown priority {priority!r}; use one of {', '.join(CasePriority.values)}.",
+            fields={"priority": ["Unknown priority."]},
+        )
+    zone = organization_zone(organization)
+    wanted = filters.dimension_filters
+    team = _dimension_value("team", wanted["team"]) if "team" in wanted else None
+    scope = SlaScope(
+        opened_from=day_bounds(filters.date_from, zone)[0] if filters.date_from else None,
+        opened_before=day_bounds(filters.date_to, zone)[1] if filters.date_to else None,
+        team_id=team,
+        no_team="team" in wanted and team is None,
+        priority=priority,
+        channel=_dimension_value("channel", wanted.get("channel", "")),
+    )
+    ignored = [name for name in wanted if name not in SLA_DIMENSIONS]
+    ignored += [
+        name
+        for name, given in (
+            ("survey", filters.survey_id),
+            ("question", filters.question_key),
+            ("product", filters.product),
+            ("saved_segment", filters.saved_segment_id),
+            ("hidden_key", filters.hidden_key),
+        )
+        if given
+    ]
+    return scope, tuple(sorted(ignored))
+
+
+def _compliance(counts: Any, least: int, ignored: tuple[str, ...] = ()) -> SlaCompliance:
+    return SlaCompliance(
+        metrics.sla_compliance(
+            counts.first_response_met, counts.first_response_due, minimum_n=least
+        ),
+        metrics.sla_compliance(counts.resolution_met, counts.resolution_due, minimum_n=least),
+        ignored,
+    )
+
+
+def sla_compliance(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    priority: str = "",
+    now: dt.datetime | None = None,
+    minimum_n: int | None = None,
+) -> SlaCompliance:
+    """SLA compliance of the cases opened in the date range (organization's days), for
+    the team, channel and `priority` filters. One query."""
+    from clearloop.cases.selectors import sla_counts
+
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    scope, ignored = _sla_scope(organization, filters, priority)
+    counts = sla_counts(organization_id=organization.pk, scope=scope, now=now)[""]
+    return _compliance(counts, least, ignored)
+
+
+def sla_compliance_breakdown(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    by: str,
+    priority: str = "",
+    now: dt.datetime | None = None,
+    minimum_n: int | None = None,
+) -> list[SlaRow]:
+    """SLA compliance per team or per priority (most urgent first), under the same
+    filters. One query, plus one for the team names."""
+    from clearloop.cases.models import PRIORITY_RANK, CasePriority
+    from clearloop.cases.selectors import SLA_GROUPS, sla_counts
+
+    if by not in SLA_GROUPS:
+        raise ValidationFailed(
+            f"SLA compliance breaks down by {' or '.join(SLA_GROUPS)}, not {by!r}.",
+            fields={"by": ["Unknown breakdown."]},
+        )
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    scope, _ignored = _sla_scope(organization, filters, priority)
+    grouped = sla_counts(organization_id=organization.pk, scope=scope, now=now, group=by)
+    if by == "team":
+        labels = dimension_labels(organization, "team", grouped)
+        order = sorted(grouped, key=lambda key: (key is None, labels.get(key, "")))
+    else:
+        labels = {key: str(CasePriority(key).label) for key in grouped}
+        order = sorted(grouped, key=lambda key: -PRIORITY_RANK.get(key, 0))
+    return [
+        SlaRow(
+            value=NONE_VALUE if key is None else str(key),
+            label=labels.get(key, str(key)),
+            compliance=_compliance(grouped[key], least),
+        )
+        for key in order
+    ]

@@ -99,3 +99,30 @@ class DriverAnalysisSerializer(serializers.Serializer[object]):
     n = serializers.IntegerField()
     r_squared = serializers.FloatField()
     drivers = DriverSerializer(many=True)
+
+
+class SlaFiguresSerializer(serializers.Serializer[object]):
+    first_response = EstimateSerializer(
+        help_text="% of cases whose first response came in time, over the cases whose "
+        "first-response target has come due or been reached."
+    )
+    resolution = EstimateSerializer(help_text="The same for the resolution target.")
+
+
+class SlaRowSerializer(serializers.Serializer[object]):
+    value = serializers.CharField(help_text="Pass as the team or priority filter to select it.")
+    name = serializers.CharField(source="label")
+    first_response = EstimateSerializer(source="compliance.first_response")
+    resolution = EstimateSerializer(source="compliance.resolution")
+
+
+class SlaComplianceSerializer(serializers.Serializer[object]):
+    first_response = EstimateSerializer(source="overall.first_response")
+    resolution = EstimateSerializer(source="overall.resolution")
+    ignored_filters = serializers.ListField(
+        child=serializers.CharField(),
+        source="overall.ignored",
+        help_text="Filters given that describe survey answers, not cases, and so do not apply.",
+    )
+    by_team = SlaRowSerializer(many=True)
+    by_priority = SlaRowSerializer(many=True)
