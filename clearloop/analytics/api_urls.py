@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("analytics/funnel/", api.FunnelView.as_view(), name="analytics-funnel"),
     path("analytics/fcr/", api.FirstContactResolutionView.as_view(), name="analytics-fcr"),
     path("analytics/sla-compliance/", api.SlaComplianceView.as_view(), name="analytics-sla"),
+    path("analytics/settings/", api.SettingsView.as_view(), name="analytics-settings"),
     path("analytics/drivers/", api.DriversView.as_view(), name="analytics-drivers"),
 ]

@@ -1147,3 +1147,16 @@ def sla_compliance_breakdown(
         )
         for key in order
     ]
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+def csi_attributes(*, organization: Organization, language: str = "") -> list[tuple[str, str]]:
+    """(row key, label) of every attribute the CSI can weigh: the rows of the
+    organization's matrix questions, each key once, in survey order."""
+    seen: dict[str, str] = {}
+    for question in driver_questions(organization=organization, language=language):
+        for key, label in question.rows:
+            seen.setdefault(key, label)
+    return list(seen.items())

@@ -126,3 +126,27 @@ class SlaComplianceSerializer(serializers.Serializer[object]):
     )
     by_team = SlaRowSerializer(many=True)
     by_priority = SlaRowSerializer(many=True)
+
+
+class AttributeSerializer(serializers.Serializer[object]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AnalyticsSettingsSerializer(serializers.Serializer[object]):
+    minimum_n = serializers.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text="Figures on fewer answers come with enough=false (greyed out in the UI).",
+    )
+    csi_weights = serializers.DictField(
+        child=serializers.FloatField(min_value=0),
+        required=False,
+        help_text="Weight per attribute (matrix row key), non-negative, at least one above "
+        "0; {} takes the weights from the key-driver analysis.",
+    )
+    csi_weights_source = serializers.CharField(read_only=True, help_text="configured or drivers")
+    attributes = AttributeSerializer(
+        many=True, read_only=True, help_text="The attributes the CSI can weigh."
+    )
