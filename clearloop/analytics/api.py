@@ -25,6 +25,7 @@ from clearloop.analytics.rollups import DIMENSIONS
 from clearloop.analytics.serializers import (
     AnalyticsSettingsSerializer,
     BreakdownSerializer,
+    CsiSerializer,
     DriverAnalysisSerializer,
     EstimateSerializer,
     FunnelSerializer,
@@ -268,3 +269,32 @@ class SettingsView(APIView):
             csi_weights=data.get("csi_weights"),
         )
         return Response(AnalyticsSettingsSerializer(self._body(request)).data)
+
+
+CSI_SPEC = selectors.MetricSpec("csi", "CSI", "matrix", "score")
+
+
+class CsiView(AnalyticsView):
+    @extend_schema(
+        summary="Customer satisfaction index (0…100) with n, its 95% interval and its weights",
+        parameters=FILTER_PARAMETERS,
+        responses=CsiSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        figure = selectors.csi_figure(
+            organization=request_organization(request), filters=self.filters(request)
+        )
+        if figure is None:
+            raise NotFound("No survey with a matrix question and an NPS, CSAT or rating question.")
+        body = {
+            "metric": CSI_SPEC,
+            "estimate": figure.estimate,
+            "survey": figure.question.survey_id,
+            "question": figure.question.matrix_key,
+            "weights_from": figure.source,
+            "weights": [
+                {"key": key, "name": label, "weight": weight}
+                for key, label, weight in figure.weights
+            ],
+        }
+        return Response(CsiSerializer(body).data)

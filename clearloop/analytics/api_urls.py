@@ -5,6 +5,10 @@ from django.urls import URLPattern, URLResolver, path
 from clearloop.analytics import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The CSI weighs a matrix question's rows, so it has a view of its own; it answers
+    # under the metric endpoint too, like every other metric.
+    path("analytics/csi/", api.CsiView.as_view(), name="analytics-csi"),
+    path("analytics/metrics/csi/", api.CsiView.as_view(), name="analytics-metric-csi"),
     path("analytics/metrics/<str:metric>/", api.MetricView.as_view(), name="analytics-metric"),
     path("analytics/metrics/<str:metric>/trend/", api.TrendView.as_view(), name="analytics-trend"),
     path(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clearloop.accounts.models import Organization
 from clearloop.analytics import selectors
 from clearloop.analytics.metrics import Estimate
+from clearloop.analytics.models import AnalyticsSettings
 from clearloop.analytics.rollups import DIMENSIONS, organization_zone
 from clearloop.analytics.selectors import METRICS, MetricFilters
 from clearloop.customers.selectors import customers_list
@@ -344,9 +345,14 @@ def quadrant_label(quadrant: str) -> str:
 
 
 def drivers_panel(
-    *, organization: Organization, filters: MetricFilters, language: str
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str,
+    questions: list[selectors.DriverQuestion] | None = None,
 ) -> dict[str, Any] | None:
-    questions = selectors.driver_questions(organization=organization, language=language)
+    if questions is None:
+        questions = selectors.driver_questions(organization=organization, language=language)
     question = next(
         (q for q in questions if filters.survey_id in (None, q.survey_id)),
         None,
@@ -499,6 +505,52 @@ def sla_panel(
     }
 
 
+def csi_panel(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str,
+    settings: AnalyticsSettings | None = None,
+    questions: list[selectors.DriverQuestion] | None = None,
+) -> dict[str, Any] | None:
+    """The CSI tile: value, n, interval, and where its weights come from."""
+    figure = selectors.csi_figure(
+        organization=organization,
+        filters=filters,
+        language=language,
+        settings=settings,
+        questions=questions,
+    )
+    if figure is None:
+        return None
+    sources = {
+        selectors.CSI_CONFIGURED: _("weights set in the analytics settings"),
+        selectors.CSI_DRIVERS: _("weights from the key-driver analysis"),
+        selectors.CSI_EQUAL: _("equal weights (too few answers for key drivers)"),
+    }
+    estimate = figure.estimate
+    return {
+        "tile": Tile(
+            key="csi",
+            label=_("Satisfaction index (CSI)"),
+            value=number(estimate.value, "score"),
+            interval=interval_text(estimate, "score"),
+            n=estimate.n,
+            enough=estimate.enough,
+            change="",
+            change_note="",
+            change_significant=False,
+            url="",
+        ),
+        "source": figure.source,
+        "source_label": sources[figure.source],
+        "weights": [
+            {"label": label, "percent": 100 * weight} for _key, label, weight in figure.weights
+        ],
+        "question": figure.question,
+    }
+
+
 # --- Pages -----------------------------------------------------------------------------
 
 
@@ -550,7 +602,9 @@ def analytics_page(
     dimension: str,
     language: str,
 ) -> dict[str, Any]:
-    least = selectors.analytics_settings(organization=organization).minimum_n
+    settings = selectors.analytics_settings(organization=organization)
+    least = settings.minimum_n
+    questions = selectors.driver_questions(organization=organization, language=language)
     if not filters.date_from and not filters.date_to:
         start, end = default_range(organization)
         filters = replace(filters, date_from=start, date_to=end)
@@ -587,7 +641,16 @@ def analytics_page(
         "breakdown_chart": breakdown_chart,
         "funnel": funnel_panel(organization=organization, filters=filters, minimum_n=least),
         "sla": sla_panel(organization=organization, filters=filters, minimum_n=least),
-        "drivers": drivers_panel(organization=organization, filters=filters, language=language),
+        "csi": csi_panel(
+            organization=organization,
+            filters=filters,
+            language=language,
+            settings=settings,
+            questions=questions,
+        ),
+        "drivers": drivers_panel(
+            organization=organization, filters=filters, language=language, questions=questions
+        ),
         "counted_from": "rollups" if selectors.uses_rollups(filters, dimension, metric) else "raw",
         "dimensions": DIMENSIONS,
     }

@@ -885,6 +885,35 @@ def driver_analysis(
     return drivers.analyse(moments, [key for key, _label in question.rows], question.scale)
 
 
+# Where the CSI weights come from (shown next to the figure).
+CSI_CONFIGURED, CSI_DRIVERS, CSI_EQUAL = "configured", "drivers", "equal"
+
+
+def csi_weights(
+    *,
+    organization: Organization,
+    question: DriverQuestion,
+    filters: MetricFilters,
+    weights: Mapping[str, float] | None = None,
+) -> tuple[dict[str, float], str]:
+    """The weights of the question's attributes, normalised to sum to 1, and their source:
+    the configured `weights` when they weigh any of its rows above 0, else the driver
+    importances (the driver query), else equal weights (too few answers for drivers)."""
+    keys = [key for key, _label in question.rows]
+    used: dict[str, float] = {}
+    source = CSI_CONFIGURED
+    if weights and any(float(weights.get(key, 0.0)) > 0 for key in keys):
+        used = {key: float(weights.get(key, 0.0)) for key in keys}
+    else:
+        analysis = driver_analysis(organization=organization, question=question, filters=filters)
+        if analysis is not None and sum(d.importance for d in analysis.drivers) > 0:
+            used, source = {d.key: d.importance for d in analysis.drivers}, CSI_DRIVERS
+        else:
+            used, source = dict.fromkeys(keys, 1.0), CSI_EQUAL
+    total = sum(used.values())
+    return {key: value / total for key, value in used.items()}, source
+
+
 def satisfaction_index(
     *,
     organization: Organization,
@@ -893,42 +922,35 @@ def satisfaction_index(
     weights: Mapping[str, float] | None = None,
     minimum_n: int | None = None,
 ) -> tuple[Estimate, dict[str, float]]:
-    """CSI: the weighted mean of the attribute ratings, each rescaled to 0…100. Weights
-    from `weights` (the organization's configuration) or else the driver importances,
-    normalised to sum to 1. Its interval combines the rows' standard errors as if the
-    rows were independent (an approximation; correlated rows make it somewhat narrow).
-    Returns the estimate and the weights used. One query per attribute (rollups) plus
-    the driver query when no weights are configured."""
+    """CSI: the weighted mean of the attribute ratings, each rescaled to 0…100, weights
+    from `csi_weights`. Its interval combines the rows' standard errors as if the rows
+    were independent (an approximation; correlated rows make it somewhat narrow); n is
+    the largest row's n. Attributes of weight 0 are left out. Returns the estimate and
+    the weights used. One query per attribute (rollups) plus the driver query when no
+    weights are configured."""
+    used, _source = csi_weights(
+        organization=organization, question=question, filters=filters, weights=weights
+    )
     least = (
         minimum_n
         if minimum_n is not None
         else analytics_settings(organization=organization).minimum_n
     )
-    keys = [key for key, _label in question.rows]
-    if weights:
-        used = {key: float(weights.get(key, 0.0)) for key in keys}
-    else:
-        analysis = driver_analysis(organization=organization, question=question, filters=filters)
-        used = (
-            {d.key: d.importance for d in analysis.drivers}
-            if analysis
-            else dict.fromkeys(keys, 1.0)
-        )
-    total_weight = sum(used.values()) or 1.0
-    used = {key: value / total_weight for key, value in used.items()}
     low, high = question.scale
+    scale = 100 / (high - low)
     value, variance, n = 0.0, 0.0, 0
     scoped = replace(filters, survey_id=question.survey_id, question_key=question.matrix_key)
-    for key in keys:
+    for key, weight in used.items():
+        if weight <= 0:
+            continue
         counts = metric_counts(
             organization=organization, metric="mean", filters=replace(scoped, row=key)
         )[""]
         estimate = estimate_of(METRICS["mean"], counts, least)
         if estimate.value is None or estimate.standard_error is None:
             return metrics.Estimate(None, counts["n"], None, None, None, enough=False), used
-        scale = 100 / (high - low)
-        value += used[key] * (estimate.value - low) * scale
-        variance += (used[key] * estimate.standard_error * scale) ** 2
+        value += weight * (estimate.value - low) * scale
+        variance += (weight * estimate.standard_error * scale) ** 2
         n = max(n, counts["n"])
     error = variance**0.5
     half = metrics.Z_95 * error
@@ -936,6 +958,50 @@ def satisfaction_index(
         value, n, max(0.0, value - half), min(100.0, value + half), error, n >= least
     )
     return csi, used
+
+
+@dataclass(frozen=True)
+class CsiFigure:
+    question: DriverQuestion
+    estimate: Estimate
+    weights: list[tuple[str, str, float]]  # (row key, label, weight summing to 1)
+    source: str  # CSI_CONFIGURED, CSI_DRIVERS or CSI_EQUAL
+
+
+def csi_figure(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str = "",
+    settings: AnalyticsSettings | None = None,
+    questions: list[DriverQuestion] | None = None,
+) -> CsiFigure | None:
+    """The CSI of the first matrix question (of the filtered survey), weighted as the
+    organization configured or else by its key drivers; None without a matrix question.
+    A page that already read the `settings` and `questions` passes them."""
+    if questions is None:
+        questions = driver_questions(organization=organization, language=language)
+    question = next((q for q in questions if filters.survey_id in (None, q.survey_id)), None)
+    if question is None:
+        return None
+    settings = settings or analytics_settings(organization=organization)
+    narrowed = replace(filters, question_key="", row="")
+    used, source = csi_weights(
+        organization=organization,
+        question=question,
+        filters=narrowed,
+        weights=settings.csi_weights,
+    )
+    estimate, _used = satisfaction_index(
+        organization=organization,
+        question=question,
+        filters=narrowed,
+        weights=used,
+        minimum_n=settings.minimum_n,
+    )
+    labels = dict(question.rows)
+    listed = [(key, labels.get(key, key), weight) for key, weight in used.items()]
+    return CsiFigure(question, estimate, listed, source)
 
 
 def filters_for(*, organization: Organization, params: Mapping[str, Any]) -> MetricFilters:

@@ -150,3 +150,20 @@ class AnalyticsSettingsSerializer(serializers.Serializer[object]):
     attributes = AttributeSerializer(
         many=True, read_only=True, help_text="The attributes the CSI can weigh."
     )
+
+
+class CsiWeightSerializer(serializers.Serializer[object]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.FloatField(help_text="Share of the index; the weights sum to 1.")
+
+
+class CsiSerializer(serializers.Serializer[object]):
+    metric = MetricSpecSerializer()
+    estimate = EstimateSerializer(
+        help_text="0…100; n is the largest attribute's number of answers."
+    )
+    survey = serializers.IntegerField()
+    question = serializers.CharField(help_text="The matrix question whose rows are weighed.")
+    weights_from = serializers.CharField(help_text="configured, drivers or equal")
+    weights = CsiWeightSerializer(many=True)
