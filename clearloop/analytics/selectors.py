@@ -209,10 +209,12 @@ def _rollup_column(dimension: str) -> str:
 
 
 def _narrow_rollups(
-    rows: QuerySet[ScoreRollup], spec: MetricSpec, filters: MetricFilters
+    rows: QuerySet[ScoreRollup], spec: MetricSpec, filters: MetricFilters, every_row: bool = False
 ) -> QuerySet[ScoreRollup]:
     if filters.question_key:
-        rows = rows.filter(question_key=filters.question_key, row=filters.row)
+        rows = rows.filter(question_key=filters.question_key)
+        if not every_row:
+            rows = rows.filter(row=filters.row)
     else:
         rows = rows.filter(kind=spec.kind, row="")
     if filters.survey_id:
@@ -242,11 +244,12 @@ def _rollup_rows(
 
 
 def _raw_answers(
-    organization: Organization, spec: MetricSpec, filters: MetricFilters
+    organization: Organization, spec: MetricSpec, filters: MetricFilters, every_row: bool = False
 ) -> QuerySet[Answer]:
     answers = scoped_answers(organization, filters)
     if filters.question_key:
-        return answers.filter(question__key=filters.question_key, row=filters.row)
+        answers = answers.filter(question__key=filters.question_key)
+        return answers if every_row else answers.filter(row=filters.row)
     return answers.filter(question__kind=spec.kind, row="")
 
 
@@ -926,7 +929,7 @@ def satisfaction_index(
     from `csi_weights`. Its interval combines the rows' standard errors as if the rows
     were independent (an approximation; correlated rows make it somewhat narrow); n is
     the largest row's n. Attributes of weight 0 are left out. Returns the estimate and
-    the weights used. One query per attribute (rollups) plus the driver query when no
+    the weights used. One query for the rows (rollups) plus the driver query when no
     weights are configured."""
     used, _source = csi_weights(
         organization=organization, question=question, filters=filters, weights=weights
@@ -940,12 +943,11 @@ def satisfaction_index(
     scale = 100 / (high - low)
     value, variance, n = 0.0, 0.0, 0
     scoped = replace(filters, survey_id=question.survey_id, question_key=question.matrix_key)
+    per_row = matrix_row_counts(organization=organization, filters=scoped)
     for key, weight in used.items():
         if weight <= 0:
             continue
-        counts = metric_counts(
-            organization=organization, metric="mean", filters=replace(scoped, row=key)
-        )[""]
+        counts = per_row.get(key) or _zero()
         estimate = estimate_of(METRICS["mean"], counts, least)
         if estimate.value is None or estimate.standard_error is None:
             return metrics.Estimate(None, counts["n"], None, None, None, enough=False), used
@@ -958,6 +960,30 @@ def satisfaction_index(
         value, n, max(0.0, value - half), min(100.0, value + half), error, n >= least
     )
     return csi, used
+
+
+def matrix_row_counts(*, organization: Organization, filters: MetricFilters) -> dict[str, Counts]:
+    """{row key: counts} of every row of the matrix question `filters.question_key`, in one
+    query: a GROUP BY row over the rollups when one grain holds the filters, else over
+    the raw answers."""
+    spec = METRICS["mean"]
+    aggregates: dict[str, Any]
+    if uses_rollups(filters, "", "mean"):
+        grain = grain_name(set(filters.dimension_filters))
+        rollup_rows = ScoreRollup.objects.filter(organization=organization, grain=grain)
+        rollup_rows = _narrow_rollups(rollup_rows, spec, filters, every_row=True)
+        aggregates = {name: Sum(name) for name in COUNT_FIELDS}
+        grouped: Any = rollup_rows.values("row").annotate(**aggregates).order_by()
+    else:
+        answers = _raw_answers(organization, spec, filters, every_row=True)
+        aggregates = {
+            "n": Count("pk"),
+            "total": Sum("number"),
+            "squares": Sum(F("number") * F("number")),
+            **{f"c{value}": Count("pk", filter=Q(number=value)) for value in SCORE_VALUES},
+        }
+        grouped = answers.values("row").annotate(**aggregates).order_by()
+    return {row["row"]: _sum_counts([row]) for row in grouped}
 
 
 @dataclass(frozen=True)

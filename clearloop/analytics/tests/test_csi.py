@@ -142,3 +142,27 @@ def test_analytics_page_shows_the_csi_tile_and_its_weights(
     assert 'data-testid="tile-csi"' in html
     assert "weights from the key-driver analysis" not in html  # 4 answers: equal weights
     assert "equal weights" in html and "58" in html
+
+
+def test_rows_are_counted_the_same_from_rollups_and_raw_answers(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    for ratings in RATINGS:
+        world.respond(nps=9, ratings=ratings, hidden={"shop": "Leeds"})
+    rollups.rollups_rebuild(organization=world.organization)
+    matrix = MetricFilters(survey_id=world.survey.pk, question_key="attributes")
+    with django_assert_num_queries(1):
+        rolled = selectors.matrix_row_counts(organization=world.organization, filters=matrix)
+    raw_filters = MetricFilters(
+        survey_id=world.survey.pk,
+        question_key="attributes",
+        hidden_key="shop",
+        hidden_value="Leeds",
+    )
+    raw = selectors.matrix_row_counts(organization=world.organization, filters=raw_filters)
+    assert rolled == raw
+    assert {key: counts["total"] for key, counts in rolled.items()} == {
+        "quality": 16,
+        "delivery": 12,
+        "price": 12,
+    }
