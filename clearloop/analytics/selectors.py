@@ -1151,6 +1151,7 @@ def _sla_scope(
         no_team="team" in wanted and team is None,
         priority=priority,
         channel=_dimension_value("channel", wanted.get("channel", "")),
+        no_channel=wanted.get("channel") == NONE_VALUE,
     )
     ignored = [name for name in wanted if name not in SLA_DIMENSIONS]
     ignored += [

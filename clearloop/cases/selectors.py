@@ -200,7 +200,8 @@ SLA_GROUPS = ("team", "priority")
 class SlaScope:
     """Which cases an SLA figure counts: opened in [opened_from, opened_before), of one
     team (`no_team` for cases no team holds), priority and channel (the channel of the
-    interaction behind the case, else of the survey response)."""
+    interaction behind the case, else of the survey response; `no_channel` for cases
+    opened from neither)."""
 
     opened_from: dt.datetime | None = None
     opened_before: dt.datetime | None = None
@@ -208,6 +209,7 @@ class SlaScope:
     no_team: bool = False
     priority: str = ""
     channel: str = ""
+    no_channel: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,9 @@ def _sla_scoped(organization_id: int, scope: SlaScope) -> QuerySet[Case]:
         cases = cases.filter(team_id=scope.team_id)
     if scope.priority:
         cases = cases.filter(priority=scope.priority)
-    if scope.channel:
+    if scope.no_channel:
+        cases = cases.filter(interaction__isnull=True, response__isnull=True)
+    elif scope.channel:
         cases = cases.filter(
             Q(interaction__channel=scope.channel)
             | Q(interaction__isnull=True, response__channel=scope.channel)

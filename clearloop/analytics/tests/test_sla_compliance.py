@@ -183,6 +183,9 @@ def test_channel_is_the_interaction_or_response_channel(acme: Organization) -> N
     chat_only = MetricFilters().with_dimension("channel", "chat")
     figure = selectors.sla_compliance(organization=acme, filters=chat_only, now=SATURDAY_NOON)
     assert (figure.first_response.n, figure.first_response.value) == (1, 100.0)
+    by_hand = MetricFilters().with_dimension("channel", "none")
+    figure = selectors.sla_compliance(organization=acme, filters=by_hand, now=SATURDAY_NOON)
+    assert (figure.first_response.n, figure.first_response.value) == (1, 0.0)
 
 
 def test_filters_that_do_not_describe_cases_are_named(acme: Organization) -> None:
