@@ -1,5 +1,6 @@
 """REST endpoints of analytics: the dashboard figures as JSON (value, n, interval, and the
-breakdown), read-only, for any role that may view dashboards.
+breakdown), read-only, for any role that may view dashboards; and the analytics settings,
+which managers and admins change (PATCH).
 
 Every endpoint takes the same filters as query parameters (date_from, date_to, survey,
 question, row, channel, language, region, segment, agent, team, product, saved_segment,
@@ -19,17 +20,20 @@ from rest_framework.views import APIView
 
 from clearloop.accounts.permissions import request_organization
 from clearloop.accounts.roles import Capability
-from clearloop.analytics import selectors
+from clearloop.analytics import selectors, services
 from clearloop.analytics.rollups import DIMENSIONS
 from clearloop.analytics.serializers import (
+    AnalyticsSettingsSerializer,
     BreakdownSerializer,
+    CsiSerializer,
     DriverAnalysisSerializer,
     EstimateSerializer,
     FunnelSerializer,
     MetricFigureSerializer,
+    SlaComplianceSerializer,
     TrendSerializer,
 )
-from clearloop.core.errors import NotFound
+from clearloop.core.errors import NotFound, ValidationFailed
 
 _FILTER_HELP = {
     "date_from": "First day (organization's time zone), YYYY-MM-DD.",
@@ -190,3 +194,107 @@ class DriversView(AnalyticsView):
             ],
         }
         return Response(DriverAnalysisSerializer(body).data)
+
+
+PRIORITY_PARAMETER = OpenApiParameter(
+    "priority", OpenApiTypes.STR, enum=["low", "normal", "high", "urgent"]
+)
+
+
+class SlaComplianceView(AnalyticsView):
+    @extend_schema(
+        summary="SLA compliance: first response and resolution in time, overall, by team "
+        "and by priority, each with n and its 95% interval",
+        parameters=[PRIORITY_PARAMETER, *FILTER_PARAMETERS],
+        responses=SlaComplianceSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        organization = request_organization(request)
+        filters = self.filters(request)
+        priority = (request.query_params.get("priority") or "").strip()
+        body: dict[str, Any] = {
+            "overall": selectors.sla_compliance(
+                organization=organization, filters=filters, priority=priority
+            )
+        }
+        for by in ("team", "priority"):
+            body[f"by_{by}"] = selectors.sla_compliance_breakdown(
+                organization=organization, filters=filters, priority=priority, by=by
+            )
+        return Response(SlaComplianceSerializer(body).data)
+
+
+class SettingsView(APIView):
+    required_capability = {
+        "GET": Capability.VIEW_DASHBOARDS,
+        "PATCH": services.SETTINGS_CAPABILITY,
+    }
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        organization = request_organization(request)
+        current = selectors.analytics_settings(organization=organization)
+        attributes = selectors.csi_attributes(organization=organization)
+        return {
+            "minimum_n": current.minimum_n,
+            "csi_weights": current.csi_weights,
+            "csi_weights_source": "configured" if current.csi_weights else "drivers",
+            "attributes": [{"key": key, "name": label} for key, label in attributes],
+        }
+
+    @extend_schema(
+        summary="The analytics settings: minimum n and CSI weights",
+        responses=AnalyticsSettingsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(AnalyticsSettingsSerializer(self._body(request)).data)
+
+    @extend_schema(
+        summary="Change the minimum n and/or the CSI weights (managers and admins)",
+        request=AnalyticsSettingsSerializer,
+        responses=AnalyticsSettingsSerializer,
+    )
+    def patch(self, request: Request) -> Response:
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationFailed('Send a JSON object like {"minimum_n": 50}.')
+        unknown = sorted(set(data) - {"minimum_n", "csi_weights"})
+        if unknown:
+            raise ValidationFailed(
+                f"Unknown setting {unknown[0]!r}; change minimum_n or csi_weights.",
+                fields={unknown[0]: ["Unknown setting."]},
+            )
+        services.analytics_settings_update(
+            organization=request_organization(request),
+            minimum_n=data.get("minimum_n"),
+            csi_weights=data.get("csi_weights"),
+        )
+        return Response(AnalyticsSettingsSerializer(self._body(request)).data)
+
+
+CSI_SPEC = selectors.MetricSpec("csi", "CSI", "matrix", "score")
+
+
+class CsiView(AnalyticsView):
+    @extend_schema(
+        summary="Customer satisfaction index (0…100) with n, its 95% interval and its weights",
+        parameters=FILTER_PARAMETERS,
+        responses=CsiSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        figure = selectors.csi_figure(
+            organization=request_organization(request), filters=self.filters(request)
+        )
+        if figure is None:
+            raise NotFound("No survey with a matrix question and an NPS, CSAT or rating question.")
+        body = {
+            "metric": CSI_SPEC,
+            "estimate": figure.estimate,
+            "survey": figure.question.survey_id,
+            "question": figure.question.matrix_key,
+            "weights_from": figure.source,
+            "weights": [
+                {"key": key, "name": label, "weight": weight}
+                for key, label, weight in figure.weights
+            ],
+        }
+        return Response(CsiSerializer(body).data)

@@ -1,10 +1,14 @@
-"""API routes of analytics (all read-only), under /api/v1/analytics/."""
+"""API routes of analytics under /api/v1/analytics/: figures (GET) and the settings (PATCH)."""
 
 from django.urls import URLPattern, URLResolver, path
 
 from clearloop.analytics import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The CSI weighs a matrix question's rows, so it has a view of its own; it answers
+    # under the metric endpoint too, like every other metric.
+    path("analytics/csi/", api.CsiView.as_view(), name="analytics-csi"),
+    path("analytics/metrics/csi/", api.CsiView.as_view(), name="analytics-metric-csi"),
     path("analytics/metrics/<str:metric>/", api.MetricView.as_view(), name="analytics-metric"),
     path("analytics/metrics/<str:metric>/trend/", api.TrendView.as_view(), name="analytics-trend"),
     path(
@@ -14,5 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("analytics/funnel/", api.FunnelView.as_view(), name="analytics-funnel"),
     path("analytics/fcr/", api.FirstContactResolutionView.as_view(), name="analytics-fcr"),
+    path("analytics/sla-compliance/", api.SlaComplianceView.as_view(), name="analytics-sla"),
+    path("analytics/settings/", api.SettingsView.as_view(), name="analytics-settings"),
     path("analytics/drivers/", api.DriversView.as_view(), name="analytics-drivers"),
 ]

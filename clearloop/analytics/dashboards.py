@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clearloop.accounts.models import Organization
 from clearloop.analytics import selectors
 from clearloop.analytics.metrics import Estimate
+from clearloop.analytics.models import AnalyticsSettings
 from clearloop.analytics.rollups import DIMENSIONS, organization_zone
 from clearloop.analytics.selectors import METRICS, MetricFilters
 from clearloop.customers.selectors import customers_list
@@ -349,9 +350,14 @@ def quadrant_label(quadrant: str) -> str:
 
 
 def drivers_panel(
-    *, organization: Organization, filters: MetricFilters, language: str
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str,
+    questions: list[selectors.DriverQuestion] | None = None,
 ) -> dict[str, Any] | None:
-    questions = selectors.driver_questions(organization=organization, language=language)
+    if questions is None:
+        questions = selectors.driver_questions(organization=organization, language=language)
     question = next(
         (q for q in questions if filters.survey_id in (None, q.survey_id)),
         None,
@@ -454,6 +460,102 @@ def fcr_tile(*, organization: Organization, filters: MetricFilters, minimum_n: i
     )
 
 
+def _sla_tile(key: str, label: str, estimate: Estimate) -> Tile:
+    return Tile(
+        key=key,
+        label=label,
+        value=number(estimate.value, "percent"),
+        interval=interval_text(estimate, "percent"),
+        n=estimate.n,
+        enough=estimate.enough,
+        change="",
+        change_note="",
+        change_significant=False,
+        url="",
+    )
+
+
+def sla_panel(
+    *, organization: Organization, filters: MetricFilters, minimum_n: int
+) -> dict[str, Any]:
+    """First-response and resolution compliance of the cases opened in the period, and
+    the same per priority and per team. Three queries (and one for team names)."""
+    overall = selectors.sla_compliance(
+        organization=organization, filters=filters, minimum_n=minimum_n
+    )
+    breakdowns = []
+    for by, heading in (("priority", _("By priority")), ("team", _("By team"))):
+        rows = selectors.sla_compliance_breakdown(
+            organization=organization, filters=filters, by=by, minimum_n=minimum_n
+        )
+        lines = [
+            {
+                "label": row.label,
+                "first_response": row.compliance.first_response,
+                "first_response_value": number(row.compliance.first_response.value, "percent"),
+                "resolution": row.compliance.resolution,
+                "resolution_value": number(row.compliance.resolution.value, "percent"),
+            }
+            for row in rows
+        ]
+        breakdowns.append({"by": by, "heading": heading, "rows": lines})
+    ignored = [str(selectors.DIMENSION_LABELS.get(name, name)) for name in overall.ignored]
+    return {
+        "tiles": [
+            _sla_tile("sla_first_response", _("First response in time"), overall.first_response),
+            _sla_tile("sla_resolution", _("Resolved in time"), overall.resolution),
+        ],
+        "breakdowns": breakdowns,
+        "ignored": ignored,
+    }
+
+
+def csi_panel(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str,
+    settings: AnalyticsSettings | None = None,
+    questions: list[selectors.DriverQuestion] | None = None,
+) -> dict[str, Any] | None:
+    """The CSI tile: value, n, interval, and where its weights come from."""
+    figure = selectors.csi_figure(
+        organization=organization,
+        filters=filters,
+        language=language,
+        settings=settings,
+        questions=questions,
+    )
+    if figure is None:
+        return None
+    sources = {
+        selectors.CSI_CONFIGURED: _("weights set in the analytics settings"),
+        selectors.CSI_DRIVERS: _("weights from the key-driver analysis"),
+        selectors.CSI_EQUAL: _("equal weights (too few answers for key drivers)"),
+    }
+    estimate = figure.estimate
+    return {
+        "tile": Tile(
+            key="csi",
+            label=_("Satisfaction index (CSI)"),
+            value=number(estimate.value, "score"),
+            interval=interval_text(estimate, "score"),
+            n=estimate.n,
+            enough=estimate.enough,
+            change="",
+            change_note="",
+            change_significant=False,
+            url="",
+        ),
+        "source": figure.source,
+        "source_label": sources[figure.source],
+        "weights": [
+            {"label": label, "percent": 100 * weight} for _key, label, weight in figure.weights
+        ],
+        "question": figure.question,
+    }
+
+
 # --- Pages -----------------------------------------------------------------------------
 
 
@@ -505,7 +607,9 @@ def analytics_page(
     dimension: str,
     language: str,
 ) -> dict[str, Any]:
-    least = selectors.analytics_settings(organization=organization).minimum_n
+    settings = selectors.analytics_settings(organization=organization)
+    least = settings.minimum_n
+    questions = selectors.driver_questions(organization=organization, language=language)
     if not filters.date_from and not filters.date_to:
         start, end = default_range(organization)
         filters = replace(filters, date_from=start, date_to=end)
@@ -541,7 +645,17 @@ def analytics_page(
         "breakdown_lines": lines,
         "breakdown_chart": breakdown_chart,
         "funnel": funnel_panel(organization=organization, filters=filters, minimum_n=least),
-        "drivers": drivers_panel(organization=organization, filters=filters, language=language),
+        "sla": sla_panel(organization=organization, filters=filters, minimum_n=least),
+        "csi": csi_panel(
+            organization=organization,
+            filters=filters,
+            language=language,
+            settings=settings,
+            questions=questions,
+        ),
+        "drivers": drivers_panel(
+            organization=organization, filters=filters, language=language, questions=questions
+        ),
         "counted_from": "rollups" if selectors.uses_rollups(filters, dimension, metric) else "raw",
         "dimensions": DIMENSIONS,
     }

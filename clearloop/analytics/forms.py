@@ -64,3 +64,40 @@ class AnalyticsForm(forms.Form):
         self._set_choices(
             "saved_segment", [("", _("All customers")), *((str(s.pk), s.name) for s in saved)]
         )
+
+
+WEIGHT_PREFIX = "weight_"
+
+
+class AnalyticsSettingsForm(forms.Form):
+    """The minimum n and one CSI weight per attribute (matrix row key); all weights empty
+    means weights from the key-driver analysis."""
+
+    minimum_n = forms.IntegerField(
+        label=_("Minimum answers"),
+        min_value=1,
+        max_value=10_000,
+        help_text=_("Figures based on fewer answers are greyed out with a warning (1 to 10,000)."),
+    )
+
+    def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attributes = attributes
+        for key, label in attributes:
+            self.fields[f"{WEIGHT_PREFIX}{key}"] = forms.FloatField(
+                label=_("CSI weight: %(attribute)s") % {"attribute": label},
+                required=False,
+                min_value=0,
+                help_text=_("Attribute key %(key)s. 0 leaves it out of the index.") % {"key": key},
+            )
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"{WEIGHT_PREFIX}{key}"] for key, _label in self.attributes]
+
+    def weights(self) -> dict[str, float]:
+        """The weights typed in (empty fields are left out)."""
+        return {
+            key: value
+            for key, _label in self.attributes
+            if (value := self.cleaned_data.get(f"{WEIGHT_PREFIX}{key}")) is not None
+        }

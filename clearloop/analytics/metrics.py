@@ -151,6 +151,15 @@ def response_rate(completed: int, delivered: int, *, minimum_n: int = MINIMUM_N)
     return top_box_share(completed, delivered, minimum_n=minimum_n)
 
 
+def sla_compliance(met: int, due: int, *, minimum_n: int = MINIMUM_N) -> Estimate:
+    """SLA compliance: the percentage of the `due` cases (whose target has come due or been
+    reached) that reached it in time, with a Wilson 95% interval (shares near 100% are
+    the usual case here, where a normal interval would spill past 100)."""
+    if met > due:
+        raise ValueError(f"{met} cases cannot meet a target only {due} cases had.")
+    return top_box_share(met, due, minimum_n=minimum_n)
+
+
 def moments(distribution: dict[int, int]) -> tuple[int, float, float]:
     """(n, sum, sum of squares) of the numbers a distribution {value: count} counts."""
     n = sum(distribution.values())

@@ -209,10 +209,12 @@ def _rollup_column(dimension: str) -> str:
 
 
 def _narrow_rollups(
-    rows: QuerySet[ScoreRollup], spec: MetricSpec, filters: MetricFilters
+    rows: QuerySet[ScoreRollup], spec: MetricSpec, filters: MetricFilters, every_row: bool = False
 ) -> QuerySet[ScoreRollup]:
     if filters.question_key:
-        rows = rows.filter(question_key=filters.question_key, row=filters.row)
+        rows = rows.filter(question_key=filters.question_key)
+        if not every_row:
+            rows = rows.filter(row=filters.row)
     else:
         rows = rows.filter(kind=spec.kind, row="")
     if filters.survey_id:
@@ -242,11 +244,12 @@ def _rollup_rows(
 
 
 def _raw_answers(
-    organization: Organization, spec: MetricSpec, filters: MetricFilters
+    organization: Organization, spec: MetricSpec, filters: MetricFilters, every_row: bool = False
 ) -> QuerySet[Answer]:
     answers = scoped_answers(organization, filters)
     if filters.question_key:
-        return answers.filter(question__key=filters.question_key, row=filters.row)
+        answers = answers.filter(question__key=filters.question_key)
+        return answers if every_row else answers.filter(row=filters.row)
     return answers.filter(question__kind=spec.kind, row="")
 
 
@@ -885,6 +888,35 @@ def driver_analysis(
     return drivers.analyse(moments, [key for key, _label in question.rows], question.scale)
 
 
+# Where the CSI weights come from (shown next to the figure).
+CSI_CONFIGURED, CSI_DRIVERS, CSI_EQUAL = "configured", "drivers", "equal"
+
+
+def csi_weights(
+    *,
+    organization: Organization,
+    question: DriverQuestion,
+    filters: MetricFilters,
+    weights: Mapping[str, float] | None = None,
+) -> tuple[dict[str, float], str]:
+    """The weights of the question's attributes, normalised to sum to 1, and their source:
+    the configured `weights` when they weigh any of its rows above 0, else the driver
+    importances (the driver query), else equal weights (too few answers for drivers)."""
+    keys = [key for key, _label in question.rows]
+    used: dict[str, float] = {}
+    source = CSI_CONFIGURED
+    if weights and any(float(weights.get(key, 0.0)) > 0 for key in keys):
+        used = {key: float(weights.get(key, 0.0)) for key in keys}
+    else:
+        analysis = driver_analysis(organization=organization, question=question, filters=filters)
+        if analysis is not None and sum(d.importance for d in analysis.drivers) > 0:
+            used, source = {d.key: d.importance for d in analysis.drivers}, CSI_DRIVERS
+        else:
+            used, source = dict.fromkeys(keys, 1.0), CSI_EQUAL
+    total = sum(used.values())
+    return {key: value / total for key, value in used.items()}, source
+
+
 def satisfaction_index(
     *,
     organization: Organization,
@@ -893,42 +925,34 @@ def satisfaction_index(
     weights: Mapping[str, float] | None = None,
     minimum_n: int | None = None,
 ) -> tuple[Estimate, dict[str, float]]:
-    """CSI: the weighted mean of the attribute ratings, each rescaled to 0…100. Weights
-    from `weights` (the organization's configuration) or else the driver importances,
-    normalised to sum to 1. Its interval combines the rows' standard errors as if the
-    rows were independent (an approximation; correlated rows make it somewhat narrow).
-    Returns the estimate and the weights used. One query per attribute (rollups) plus
-    the driver query when no weights are configured."""
+    """CSI: the weighted mean of the attribute ratings, each rescaled to 0…100, weights
+    from `csi_weights`. Its interval combines the rows' standard errors as if the rows
+    were independent (an approximation; correlated rows make it somewhat narrow); n is
+    the largest row's n. Attributes of weight 0 are left out. Returns the estimate and
+    the weights used. One query for the rows (rollups) plus the driver query when no
+    weights are configured."""
+    used, _source = csi_weights(
+        organization=organization, question=question, filters=filters, weights=weights
+    )
     least = (
         minimum_n
         if minimum_n is not None
         else analytics_settings(organization=organization).minimum_n
     )
-    keys = [key for key, _label in question.rows]
-    if weights:
-        used = {key: float(weights.get(key, 0.0)) for key in keys}
-    else:
-        analysis = driver_analysis(organization=organization, question=question, filters=filters)
-        used = (
-            {d.key: d.importance for d in analysis.drivers}
-            if analysis
-            else dict.fromkeys(keys, 1.0)
-        )
-    total_weight = sum(used.values()) or 1.0
-    used = {key: value / total_weight for key, value in used.items()}
     low, high = question.scale
+    scale = 100 / (high - low)
     value, variance, n = 0.0, 0.0, 0
     scoped = replace(filters, survey_id=question.survey_id, question_key=question.matrix_key)
-    for key in keys:
-        counts = metric_counts(
-            organization=organization, metric="mean", filters=replace(scoped, row=key)
-        )[""]
+    per_row = matrix_row_counts(organization=organization, filters=scoped)
+    for key, weight in used.items():
+        if weight <= 0:
+            continue
+        counts = per_row.get(key) or _zero()
         estimate = estimate_of(METRICS["mean"], counts, least)
         if estimate.value is None or estimate.standard_error is None:
             return metrics.Estimate(None, counts["n"], None, None, None, enough=False), used
-        scale = 100 / (high - low)
-        value += used[key] * (estimate.value - low) * scale
-        variance += (used[key] * estimate.standard_error * scale) ** 2
+        value += weight * (estimate.value - low) * scale
+        variance += (weight * estimate.standard_error * scale) ** 2
         n = max(n, counts["n"])
     error = variance**0.5
     half = metrics.Z_95 * error
@@ -936,6 +960,74 @@ def satisfaction_index(
         value, n, max(0.0, value - half), min(100.0, value + half), error, n >= least
     )
     return csi, used
+
+
+def matrix_row_counts(*, organization: Organization, filters: MetricFilters) -> dict[str, Counts]:
+    """{row key: counts} of every row of the matrix question `filters.question_key`, in one
+    query: a GROUP BY row over the rollups when one grain holds the filters, else over
+    the raw answers."""
+    spec = METRICS["mean"]
+    aggregates: dict[str, Any]
+    if uses_rollups(filters, "", "mean"):
+        grain = grain_name(set(filters.dimension_filters))
+        rollup_rows = ScoreRollup.objects.filter(organization=organization, grain=grain)
+        rollup_rows = _narrow_rollups(rollup_rows, spec, filters, every_row=True)
+        aggregates = {name: Sum(name) for name in COUNT_FIELDS}
+        grouped: Any = rollup_rows.values("row").annotate(**aggregates).order_by()
+    else:
+        answers = _raw_answers(organization, spec, filters, every_row=True)
+        aggregates = {
+            "n": Count("pk"),
+            "total": Sum("number"),
+            "squares": Sum(F("number") * F("number")),
+            **{f"c{value}": Count("pk", filter=Q(number=value)) for value in SCORE_VALUES},
+        }
+        grouped = answers.values("row").annotate(**aggregates).order_by()
+    return {row["row"]: _sum_counts([row]) for row in grouped}
+
+
+@dataclass(frozen=True)
+class CsiFigure:
+    question: DriverQuestion
+    estimate: Estimate
+    weights: list[tuple[str, str, float]]  # (row key, label, weight summing to 1)
+    source: str  # CSI_CONFIGURED, CSI_DRIVERS or CSI_EQUAL
+
+
+def csi_figure(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    language: str = "",
+    settings: AnalyticsSettings | None = None,
+    questions: list[DriverQuestion] | None = None,
+) -> CsiFigure | None:
+    """The CSI of the first matrix question (of the filtered survey), weighted as the
+    organization configured or else by its key drivers; None without a matrix question.
+    A page that already read the `settings` and `questions` passes them."""
+    if questions is None:
+        questions = driver_questions(organization=organization, language=language)
+    question = next((q for q in questions if filters.survey_id in (None, q.survey_id)), None)
+    if question is None:
+        return None
+    settings = settings or analytics_settings(organization=organization)
+    narrowed = replace(filters, question_key="", row="")
+    used, source = csi_weights(
+        organization=organization,
+        question=question,
+        filters=narrowed,
+        weights=settings.csi_weights,
+    )
+    estimate, _used = satisfaction_index(
+        organization=organization,
+        question=question,
+        filters=narrowed,
+        weights=used,
+        minimum_n=settings.minimum_n,
+    )
+    labels = dict(question.rows)
+    listed = [(key, labels.get(key, key), weight) for key, weight in used.items()]
+    return CsiFigure(question, estimate, listed, source)
 
 
 def filters_for(*, organization: Organization, params: Mapping[str, Any]) -> MetricFilters:
@@ -1012,3 +1104,152 @@ def metric_crosstab(
         (row["first"], row["second"]): estimate_of(spec, _sum_counts([row]), least)
         for row in grouped
     }
+
+
+# --- SLA compliance --------------------------------------------------------------------
+
+# The filters an SLA figure honours; the others describe survey answers, not cases.
+SLA_FILTERS = ("date_from", "date_to", "team", "channel", "priority")
+SLA_DIMENSIONS = ("team", "channel")
+
+
+@dataclass(frozen=True)
+class SlaCompliance:
+    """First-response and resolution compliance with n and 95% intervals; `ignored` names
+    the filters given that do not apply to cases."""
+
+    first_response: Estimate
+    resolution: Estimate
+    ignored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    value: str  # the filter value that selects it ("none" for no team)
+    label: str
+    compliance: SlaCompliance
+
+
+def _sla_scope(
+    organization: Organization, filters: MetricFilters, priority: str
+) -> tuple[Any, tuple[str, ...]]:
+    from clearloop.cases.models import CasePriority
+    from clearloop.cases.selectors import SlaScope
+
+    if priority and priority not in CasePriority.values:
+        raise ValidationFailed(
+            f"Unknown priority {priority!r}; use one of {', '.join(CasePriority.values)}.",
+            fields={"priority": ["Unknown priority."]},
+        )
+    zone = organization_zone(organization)
+    wanted = filters.dimension_filters
+    team = _dimension_value("team", wanted["team"]) if "team" in wanted else None
+    scope = SlaScope(
+        opened_from=day_bounds(filters.date_from, zone)[0] if filters.date_from else None,
+        opened_before=day_bounds(filters.date_to, zone)[1] if filters.date_to else None,
+        team_id=team,
+        no_team="team" in wanted and team is None,
+        priority=priority,
+        channel=_dimension_value("channel", wanted.get("channel", "")),
+        no_channel=wanted.get("channel") == NONE_VALUE,
+    )
+    ignored = [name for name in wanted if name not in SLA_DIMENSIONS]
+    ignored += [
+        name
+        for name, given in (
+            ("survey", filters.survey_id),
+            ("question", filters.question_key),
+            ("product", filters.product),
+            ("saved_segment", filters.saved_segment_id),
+            ("hidden_key", filters.hidden_key),
+        )
+        if given
+    ]
+    return scope, tuple(sorted(ignored))
+
+
+def _compliance(counts: Any, least: int, ignored: tuple[str, ...] = ()) -> SlaCompliance:
+    return SlaCompliance(
+        metrics.sla_compliance(
+            counts.first_response_met, counts.first_response_due, minimum_n=least
+        ),
+        metrics.sla_compliance(counts.resolution_met, counts.resolution_due, minimum_n=least),
+        ignored,
+    )
+
+
+def sla_compliance(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    priority: str = "",
+    now: dt.datetime | None = None,
+    minimum_n: int | None = None,
+) -> SlaCompliance:
+    """SLA compliance of the cases opened in the date range (organization's days), for
+    the team, channel and `priority` filters. One query."""
+    from clearloop.cases.selectors import sla_counts
+
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    scope, ignored = _sla_scope(organization, filters, priority)
+    counts = sla_counts(organization_id=organization.pk, scope=scope, now=now)[""]
+    return _compliance(counts, least, ignored)
+
+
+def sla_compliance_breakdown(
+    *,
+    organization: Organization,
+    filters: MetricFilters,
+    by: str,
+    priority: str = "",
+    now: dt.datetime | None = None,
+    minimum_n: int | None = None,
+) -> list[SlaRow]:
+    """SLA compliance per team or per priority (most urgent first), under the same
+    filters. One query, plus one for the team names."""
+    from clearloop.cases.models import PRIORITY_RANK, CasePriority
+    from clearloop.cases.selectors import SLA_GROUPS, sla_counts
+
+    if by not in SLA_GROUPS:
+        raise ValidationFailed(
+            f"SLA compliance breaks down by {' or '.join(SLA_GROUPS)}, not {by!r}.",
+            fields={"by": ["Unknown breakdown."]},
+        )
+    least = (
+        minimum_n
+        if minimum_n is not None
+        else analytics_settings(organization=organization).minimum_n
+    )
+    scope, _ignored = _sla_scope(organization, filters, priority)
+    grouped = sla_counts(organization_id=organization.pk, scope=scope, now=now, group=by)
+    if by == "team":
+        labels = dimension_labels(organization, "team", grouped)
+        order = sorted(grouped, key=lambda key: (key is None, labels.get(key, "")))
+    else:
+        labels = {key: str(CasePriority(key).label) for key in grouped}
+        order = sorted(grouped, key=lambda key: -PRIORITY_RANK.get(key, 0))
+    return [
+        SlaRow(
+            value=NONE_VALUE if key is None else str(key),
+            label=labels.get(key, str(key)),
+            compliance=_compliance(grouped[key], least),
+        )
+        for key in order
+    ]
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+def csi_attributes(*, organization: Organization, language: str = "") -> list[tuple[str, str]]:
+    """(row key, label) of every attribute the CSI can weigh: the rows of the
+    organization's matrix questions, each key once, in survey order."""
+    seen: dict[str, str] = {}
+    for question in driver_questions(organization=organization, language=language):
+        for key, label in question.rows:
+            seen.setdefault(key, label)
+    return list(seen.items())

@@ -99,3 +99,71 @@ class DriverAnalysisSerializer(serializers.Serializer[object]):
     n = serializers.IntegerField()
     r_squared = serializers.FloatField()
     drivers = DriverSerializer(many=True)
+
+
+class SlaFiguresSerializer(serializers.Serializer[object]):
+    first_response = EstimateSerializer(
+        help_text="% of cases whose first response came in time, over the cases whose "
+        "first-response target has come due or been reached."
+    )
+    resolution = EstimateSerializer(help_text="The same for the resolution target.")
+
+
+class SlaRowSerializer(serializers.Serializer[object]):
+    value = serializers.CharField(help_text="Pass as the team or priority filter to select it.")
+    name = serializers.CharField(source="label")
+    first_response = EstimateSerializer(source="compliance.first_response")
+    resolution = EstimateSerializer(source="compliance.resolution")
+
+
+class SlaComplianceSerializer(serializers.Serializer[object]):
+    first_response = EstimateSerializer(source="overall.first_response")
+    resolution = EstimateSerializer(source="overall.resolution")
+    ignored_filters = serializers.ListField(
+        child=serializers.CharField(),
+        source="overall.ignored",
+        help_text="Filters given that describe survey answers, not cases, and so do not apply.",
+    )
+    by_team = SlaRowSerializer(many=True)
+    by_priority = SlaRowSerializer(many=True)
+
+
+class AttributeSerializer(serializers.Serializer[object]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AnalyticsSettingsSerializer(serializers.Serializer[object]):
+    minimum_n = serializers.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text="Figures on fewer answers come with enough=false (greyed out in the UI).",
+    )
+    csi_weights = serializers.DictField(
+        child=serializers.FloatField(min_value=0),
+        required=False,
+        help_text="Weight per attribute (matrix row key), non-negative, at least one above "
+        "0; {} takes the weights from the key-driver analysis.",
+    )
+    csi_weights_source = serializers.CharField(read_only=True, help_text="configured or drivers")
+    attributes = AttributeSerializer(
+        many=True, read_only=True, help_text="The attributes the CSI can weigh."
+    )
+
+
+class CsiWeightSerializer(serializers.Serializer[object]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.FloatField(help_text="Share of the index; the weights sum to 1.")
+
+
+class CsiSerializer(serializers.Serializer[object]):
+    metric = MetricSpecSerializer()
+    estimate = EstimateSerializer(
+        help_text="0…100; n is the largest attribute's number of answers."
+    )
+    survey = serializers.IntegerField()
+    question = serializers.CharField(help_text="The matrix question whose rows are weighed.")
+    weights_from = serializers.CharField(help_text="configured, drivers or equal")
+    weights = CsiWeightSerializer(many=True)

@@ -1,21 +1,25 @@
-"""The Analytics page and the responses behind a figure (drill-down). Thin: parse the
-filters, call `dashboards`, render. Bad filters are a 400 page with the message; another
-organization's survey or segment is a 404."""
+"""The Analytics page, the responses behind a figure (drill-down) and the analytics
+settings. Thin: parse the filters, call `dashboards`, render. Bad filters are a 400 page
+with the message; another organization's survey or segment is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.roles import Capability
-from clearloop.analytics import dashboards, selectors
-from clearloop.analytics.forms import AnalyticsForm
+from clearloop.analytics import dashboards, selectors, services
+from clearloop.analytics.forms import WEIGHT_PREFIX, AnalyticsForm, AnalyticsSettingsForm
 from clearloop.core.errors import NotFound, ValidationFailed
 from clearloop.surveys.models import Response
 
@@ -108,3 +112,45 @@ def analytics_responses(request: OrganizationRequest) -> HttpResponse:
         "back": urlencode(back),
     }
     return render(request, "analytics/responses.html", context)
+
+
+@member_required(Capability.VIEW_DASHBOARDS)
+def analytics_settings(request: OrganizationRequest) -> HttpResponse:
+    """How figures are shown: the minimum n and the CSI weights. Everyone who reads the
+    dashboards sees them; managers and up change them."""
+    organization = request.organization
+    may_edit = request.membership.allows(services.SETTINGS_CAPABILITY)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    current = selectors.analytics_settings(organization=organization)
+    attributes = selectors.csi_attributes(
+        organization=organization, language=translation.get_language() or ""
+    )
+    initial: dict[str, Any] = {"minimum_n": current.minimum_n}
+    initial.update({f"{WEIGHT_PREFIX}{key}": value for key, value in current.csi_weights.items()})
+    form = AnalyticsSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        attributes=attributes,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.analytics_settings_update(
+                    organization=organization,
+                    minimum_n=form.cleaned_data["minimum_n"],
+                    csi_weights=form.weights(),
+                )
+            except ValidationFailed as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Analytics settings saved."))
+                return redirect("web:analytics_settings")
+    context = {
+        "form": form,
+        "may_edit": may_edit,
+        "weights_configured": bool(current.csi_weights),
+    }
+    return render(request, "analytics/settings.html", context, status=status)

@@ -91,3 +91,25 @@ def test_analytics_reads_in_chinese_and_japanese(
     )
     screenshot(page, f"analytics-page-{language}")
     context.close()
+
+
+def test_service_levels_csi_and_the_settings_page(live_server: Any, page: Any, demo: Any) -> None:
+    """The SLA and CSI tiles show on the Analytics page; a manager lowers the minimum n on
+    the settings page and the page says the new threshold."""
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("web:analytics"))
+    page.locator("[data-testid=trend-chart][data-ready=true]").wait_for()
+    for key in ("sla_first_response", "sla_resolution", "csi"):
+        assert "n =" in page.get_by_test_id(f"tile-{key}").inner_text()
+    page.get_by_test_id("sla-compliance").scroll_into_view_if_needed()
+    screenshot(page, "analytics-sla-csi-en")
+
+    with page.expect_navigation():
+        page.get_by_test_id("analytics-settings-link").click()
+    page.locator("#id_minimum_n").fill("5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert page.locator("#id_minimum_n").input_value() == "5"
+    screenshot(page, "analytics-settings-en")
+    page.goto(live_server.url + reverse("web:analytics"))
+    assert "Figures on fewer than 5 answers are greyed out." in page.content()
