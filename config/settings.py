@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "clearloop.analytics",
     "clearloop.goals",
     "clearloop.alerts",
+    "clearloop.reports",
     "clearloop.textanalysis",
     "clearloop.web",
     "clearloop.demo",

@@ -1,0 +1,69 @@
+"""REST endpoints of reports: any dashboard table as CSV, XLSX or JSON records, the
+dashboard as a PDF, and the scheduled reports. Exports need a role that may export data;
+another organization's survey, segment or schedule is a 404."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clearloop.accounts.permissions import request_organization
+from clearloop.accounts.roles import Capability
+from clearloop.analytics.api import FILTER_PARAMETERS
+from clearloop.core.errors import NotFound
+from clearloop.reports import downloads, exporting, selectors
+
+QUERY_PARAMETERS = [
+    OpenApiParameter("metric", OpenApiTypes.STR, description="As on the Analytics page."),
+    OpenApiParameter("period", OpenApiTypes.STR, description="Trend by day, week, month, quarter."),
+    OpenApiParameter("by", OpenApiTypes.STR, description="Breakdown dimension."),
+    *FILTER_PARAMETERS,
+]
+
+
+class ExportView(APIView):
+    required_capability = Capability.EXPORT_DATA
+
+    @extend_schema(
+        summary="A dashboard table as CSV, XLSX (attachments) or JSON records",
+        parameters=[
+            OpenApiParameter(
+                "table", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(selectors.TABLES)
+            ),
+            OpenApiParameter(
+                "file_format", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "xlsx", "json"]
+            ),
+            *QUERY_PARAMETERS,
+        ],
+        responses={200: OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, table: str, file_format: str) -> HttpResponse:
+        if file_format not in (*exporting.FORMATS, "json"):
+            raise NotFound(f"No format {file_format!r}; use csv, xlsx or json.")
+        organization = request_organization(request)
+        query = selectors.report_query(organization=organization, params=request.query_params)
+        built = selectors.report_table(
+            organization=organization,
+            query=query,
+            table=table,
+            language=translation.get_language() or "",
+        )
+        if file_format == "json":
+            body = {
+                "table": built.key,
+                "title": built.title,
+                "query": query.params(),
+                "columns": [{"key": key, "label": label} for key, label in built.columns],
+                "rows": built.records(),
+            }
+            return Response(body)
+        return downloads.attachment(
+            exporting.table_file(built, file_format),
+            filename=downloads.file_name(table, query, file_format),
+            file_format=file_format,
+        )
