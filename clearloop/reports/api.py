@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 from clearloop.accounts.permissions import request_organization
 from clearloop.accounts.roles import Capability
 from clearloop.analytics.api import FILTER_PARAMETERS
-from clearloop.core.errors import NotFound
-from clearloop.reports import downloads, exporting, selectors
+from clearloop.core.errors import NotFound, ValidationFailed
+from clearloop.reports import downloads, exporting, pdf, selectors
 
 QUERY_PARAMETERS = [
     OpenApiParameter("metric", OpenApiTypes.STR, description="As on the Analytics page."),
@@ -67,3 +67,41 @@ class ExportView(APIView):
             filename=downloads.file_name(table, query, file_format),
             file_format=file_format,
         )
+
+
+class ReportView(APIView):
+    required_capability = Capability.EXPORT_DATA
+
+    @extend_schema(
+        summary="The dashboard as a PDF report (attachment), in the language asked for",
+        parameters=[
+            OpenApiParameter(
+                "language", OpenApiTypes.STR, enum=["en", "zh-hans", "ja"],
+                description="Default: the Accept-Language header, else the organization's.",
+            ),
+            *QUERY_PARAMETERS,
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )  # fmt: skip
+    def get(self, request: Request) -> HttpResponse:
+        organization = request_organization(request)
+        language = report_language(request, organization.default_language)
+        query = selectors.report_query(organization=organization, params=request.query_params)
+        content = pdf.dashboard_pdf(organization=organization, query=query, language=language)
+        return downloads.attachment(
+            content, filename=downloads.file_name("report", query, "pdf"), file_format="pdf"
+        )
+
+
+def report_language(request: Request, default: str) -> str:
+    from django.conf import settings
+
+    languages = [code for code, _name in settings.LANGUAGES]
+    asked = request.query_params.get("language") or ""
+    if asked and asked not in languages:
+        raise ValidationFailed(
+            f"Unknown language {asked!r}; use one of {', '.join(languages)}.",
+            fields={"language": ["Unknown language."]},
+        )
+    header = request.headers.get("Accept-Language")
+    return asked or (translation.get_language() if header else "") or default

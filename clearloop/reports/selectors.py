@@ -349,3 +349,28 @@ def scheduled_reports_list(*, organization: Organization) -> QuerySet[ScheduledR
 
 def period_label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def filters_described(*, organization: Organization, query: ReportQuery) -> list[tuple[str, str]]:
+    """The filters in words, for the report's heading: (what, which)."""
+    from clearloop.surveys.selectors import surveys_list
+
+    filters = query.filters
+    described: list[tuple[str, str]] = []
+    if filters.survey_id:
+        name = surveys_list(organization=organization).filter(pk=filters.survey_id)
+        described.append((_("Survey"), str(name.values_list("name", flat=True).first() or "")))
+    for dimension, value in filters.dimensions:
+        key: Any = int(value) if dimension in analytics.ID_DIMENSIONS and value.isdigit() else value
+        labels = analytics.dimension_labels(organization, dimension, [key])
+        label = labels.get(key, value) if value != analytics.NONE_VALUE else str(_("None"))
+        described.append((str(analytics.DIMENSION_LABELS[dimension]), label))
+    if filters.question_key:
+        described.append((_("Question"), filters.question_key))
+    if filters.product:
+        described.append((_("Product"), filters.product))
+    if filters.saved_segment_id:
+        described.append((_("Saved segment"), str(filters.saved_segment_id)))
+    if filters.hidden_key:
+        described.append((_("Hidden field"), f"{filters.hidden_key} = {filters.hidden_value}"))
+    return described

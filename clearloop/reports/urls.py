@@ -5,6 +5,7 @@ from django.urls import path
 from clearloop.reports import views
 
 urlpatterns = [
+    path("report.pdf", views.dashboard_report, name="analytics_report_pdf"),
     path(
         "export/<slug:table>.<slug:file_format>",
         views.table_export,

@@ -12,7 +12,7 @@ from django.utils import translation
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.roles import Capability
 from clearloop.core.errors import NotFound, ValidationFailed
-from clearloop.reports import downloads, exporting, selectors
+from clearloop.reports import downloads, exporting, pdf, selectors
 
 
 def _bad_request(request: OrganizationRequest, error: ValidationFailed) -> HttpResponse:
@@ -39,4 +39,22 @@ def table_export(request: OrganizationRequest, table: str, file_format: str) -> 
         exporting.table_file(built, file_format),
         filename=downloads.file_name(table, query, file_format),
         file_format=file_format,
+    )
+
+
+@member_required(Capability.EXPORT_DATA)
+def dashboard_report(request: OrganizationRequest) -> HttpResponse:
+    """The Analytics page, with its filters, as a PDF in the reader's language."""
+    language = translation.get_language() or request.organization.default_language
+    try:
+        query = selectors.report_query(organization=request.organization, params=request.GET)
+        content = pdf.dashboard_pdf(
+            organization=request.organization, query=query, language=language
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except ValidationFailed as error:
+        return _bad_request(request, error)
+    return downloads.attachment(
+        content, filename=downloads.file_name("report", query, "pdf"), file_format="pdf"
     )

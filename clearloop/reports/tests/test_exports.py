@@ -167,5 +167,6 @@ def test_analytics_page_links_the_downloads_for_those_who_may_export(
     assert 'data-testid="report-downloads"' in html
     assert _export("breakdown", "xlsx") + "?date_from=2026-01-01" in html
     assert "by=region" in html
+    assert reverse("web:analytics_report_pdf") + "?date_from=2026-01-01" in html
     other = viewer.client().get(reverse("web:analytics"), ALL_TIME).content.decode()
     assert 'data-testid="report-downloads"' not in other
