@@ -4,19 +4,28 @@ another organization's survey, segment or schedule is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clearloop.accounts.permissions import request_organization
+from clearloop.accounts.api import acting_membership
+from clearloop.accounts.models import Organization
+from clearloop.accounts.permissions import OrganizationScopedAPIMixin, request_organization
 from clearloop.accounts.roles import Capability
 from clearloop.analytics.api import FILTER_PARAMETERS
 from clearloop.core.errors import NotFound, ValidationFailed
-from clearloop.reports import downloads, exporting, pdf, selectors
+from clearloop.reports import downloads, exporting, pdf, selectors, services
+from clearloop.reports.models import ScheduledReport
+from clearloop.reports.serializers import ReportDeliverySerializer, ScheduledReportSerializer
 
 QUERY_PARAMETERS = [
     OpenApiParameter("metric", OpenApiTypes.STR, description="As on the Analytics page."),
@@ -105,3 +114,72 @@ def report_language(request: Request, default: str) -> str:
         )
     header = request.headers.get("Accept-Language")
     return asked or (translation.get_language() if header else "") or default
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List scheduled reports"),
+    retrieve=extend_schema(summary="A scheduled report"),
+    create=extend_schema(summary="Schedule a report (weekly or monthly, PDF or XLSX)"),
+    update=extend_schema(summary="Change a scheduled report"),
+    partial_update=extend_schema(summary="Change some fields of a scheduled report"),
+    destroy=extend_schema(summary="Delete a scheduled report"),
+)
+class ScheduledReportViewSet(OrganizationScopedAPIMixin, viewsets.ModelViewSet[ScheduledReport]):
+    model = ScheduledReport
+    serializer_class = ScheduledReportSerializer
+    required_capability = Capability.EXPORT_DATA
+
+    def organization_queryset(self, organization: Organization) -> QuerySet[ScheduledReport]:
+        return selectors.scheduled_reports_list(organization=organization)
+
+    @staticmethod
+    def _arguments(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": data["name"],
+            "frequency": data["frequency"],
+            "weekday": data["weekday"],
+            "day_of_month": data["day_of_month"],
+            "hour": data["hour"],
+            "members": data["recipient_members"],
+            "emails": data["recipient_emails"],
+            "language": data["language"],
+            "filters": data["filters"],
+            "file_format": data["format"],
+            "active": data["active"],
+        }
+
+    def _validated(self, request: Request, instance: ScheduledReport | None) -> dict[str, Any]:
+        current = ScheduledReportSerializer(instance).data if instance else {}
+        defaults = {
+            "frequency": "weekly", "weekday": 0, "day_of_month": 1, "hour": 7,
+            "language": "", "format": "pdf", "active": True,
+        }  # fmt: skip
+        serializer = ScheduledReportSerializer(data={**defaults, **current, **request.data})
+        serializer.is_valid(raise_exception=True)
+        return self._arguments(dict(serializer.validated_data))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        report = services.scheduled_report_create(
+            organization=request_organization(request),
+            by=acting_membership(request),
+            **self._validated(request, None),
+        )
+        return Response(ScheduledReportSerializer(report).data, status=201)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        report = services.scheduled_report_update(
+            report=self.get_object(),
+            by=acting_membership(request),
+            **self._validated(request, self.get_object()),
+        )
+        return Response(ScheduledReportSerializer(report).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.scheduled_report_delete(report=self.get_object(), by=acting_membership(request))
+        return Response(status=204)
+
+    @extend_schema(summary="The deliveries of a scheduled report, newest first")
+    @action(detail=True, methods=["get"], serializer_class=ReportDeliverySerializer)
+    def deliveries(self, request: Request, pk: str) -> Response:
+        deliveries = self.get_object().deliveries.order_by("-period_start")[:100]
+        return Response(ReportDeliverySerializer(deliveries, many=True).data)

@@ -24,7 +24,7 @@ from clearloop.analytics import dashboards
 from clearloop.analytics import selectors as analytics
 from clearloop.analytics.metrics import Estimate
 from clearloop.core.errors import NotFound, ValidationFailed
-from clearloop.reports.models import ScheduledReport
+from clearloop.reports.models import ReportDelivery, ScheduledReport
 
 Cell = str | int | float | bool | None
 VALUE_DIGITS = 2
@@ -374,3 +374,11 @@ def filters_described(*, organization: Organization, query: ReportQuery) -> list
     if filters.hidden_key:
         described.append((_("Hidden field"), f"{filters.hidden_key} = {filters.hidden_value}"))
     return described
+
+
+def deliveries_list(*, organization: Organization) -> QuerySet[ReportDelivery]:
+    return (
+        ReportDelivery.objects.for_organization(organization)
+        .select_related("report")
+        .order_by("-created_at", "-pk")
+    )

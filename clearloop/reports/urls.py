@@ -11,4 +11,8 @@ urlpatterns = [
         views.table_export,
         name="analytics_export",
     ),
+    path("schedules/", views.schedules, name="analytics_schedules"),
+    path("schedules/new/", views.schedule_new, name="analytics_schedule_new"),
+    path("schedules/<int:pk>/", views.schedule_edit, name="analytics_schedule_edit"),
+    path("schedules/<int:pk>/delete", views.schedule_delete, name="analytics_schedule_delete"),
 ]

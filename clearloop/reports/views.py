@@ -5,14 +5,23 @@ reason; another organization's survey or segment, or an unknown table, is a 404.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clearloop.accounts.decorators import OrganizationRequest, member_required
 from clearloop.accounts.roles import Capability
 from clearloop.core.errors import NotFound, ValidationFailed
-from clearloop.reports import downloads, exporting, pdf, selectors
+from clearloop.core.scoping import get_for_organization_or_404
+from clearloop.goals.forms import add_service_errors
+from clearloop.reports import downloads, exporting, pdf, selectors, services
+from clearloop.reports.forms import ScheduledReportForm
+from clearloop.reports.models import ScheduledReport
 
 
 def _bad_request(request: OrganizationRequest, error: ValidationFailed) -> HttpResponse:
@@ -58,3 +67,68 @@ def dashboard_report(request: OrganizationRequest) -> HttpResponse:
     return downloads.attachment(
         content, filename=downloads.file_name("report", query, "pdf"), file_format="pdf"
     )
+
+
+# --- Scheduled reports -------------------------------------------------------------------
+
+
+@member_required(Capability.EXPORT_DATA)
+def schedules(request: OrganizationRequest) -> HttpResponse:
+    reports = selectors.scheduled_reports_list(organization=request.organization)
+    context = {
+        "reports": reports,
+        "deliveries": selectors.deliveries_list(organization=request.organization)[:20],
+    }
+    return render(request, "reports/schedules.html", context)
+
+
+def _schedule_form(request: OrganizationRequest, report: ScheduledReport | None) -> HttpResponse:
+    organization = request.organization
+    if report is not None:
+        initial = ScheduledReportForm.initial_for(report)
+    else:
+        query = {k: v for k, v in request.GET.items() if k not in ("date_from", "date_to")}
+        initial = {"filters": urlencode(query), "members": [request.membership.pk]}
+    form = ScheduledReportForm(request.POST or None, initial=initial, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if report is None:
+                services.scheduled_report_create(
+                    organization=organization, by=request.membership, **form.service_arguments()
+                )
+            else:
+                services.scheduled_report_update(
+                    report=report, by=request.membership, **form.service_arguments()
+                )
+        except NotFound as error:
+            form.add_error("members", error.message)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Scheduled report saved."))
+            return redirect("web:analytics_schedules")
+    status = 400 if form.errors else 200
+    context = {"form": form, "report": report}
+    return render(request, "reports/schedule_form.html", context, status=status)
+
+
+@member_required(Capability.EXPORT_DATA)
+@require_http_methods(["GET", "POST"])
+def schedule_new(request: OrganizationRequest) -> HttpResponse:
+    return _schedule_form(request, None)
+
+
+@member_required(Capability.EXPORT_DATA)
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
+    report = get_for_organization_or_404(ScheduledReport, organization=request.organization, pk=pk)
+    return _schedule_form(request, report)
+
+
+@member_required(Capability.EXPORT_DATA)
+@require_POST
+def schedule_delete(request: OrganizationRequest, pk: int) -> HttpResponse:
+    report = get_for_organization_or_404(ScheduledReport, organization=request.organization, pk=pk)
+    services.scheduled_report_delete(report=report, by=request.membership)
+    messages.success(request, _("Scheduled report deleted."))
+    return redirect("web:analytics_schedules")
