@@ -6,8 +6,9 @@ band as vector graphics; then the tables of the page. Everything in the reader's
 
 Nothing is fetched: the document is made of Python objects, never HTML, so there is no
 URL or file path anyone could slip in. Text in Chinese or Japanese is set in ReportLab's
-built-in CID fonts (STSong-Light, HeiseiKakuGo-W5), which need no font file; a TrueType
-CJK font named by CLEARLOOP_PDF_CJK_FONT is embedded instead when set.
+built-in CID fonts (STSong-Light, HeiseiKakuGo-W5), which need no font file (the viewer
+supplies the glyphs; Noto CJK, as Debian installs it, has CFF outlines ReportLab cannot
+embed); a TrueType CJK font named by CLEARLOOP_PDF_CJK_FONT is embedded instead when set.
 """
 
 from __future__ import annotations
@@ -49,23 +50,59 @@ UNPRINTED = {"metric", "segment", "step", "attribute", "enough", "p_value"}
 CHART_WIDTH, CHART_HEIGHT = 170 * mm, 60 * mm
 
 
+JAPANESE, CHINESE = "HeiseiKakuGo-W5", "STSong-Light"
+# Which characters each CID font's collection holds, told by the legacy encoding it was
+# built on: Adobe-Japan1 by JIS (Shift_JIS 2004), Adobe-GB1 by GBK. A character missing
+# from the collection would print as an empty box, so each one goes to a font that has it.
+COVERAGE = {JAPANESE: "shift_jis_2004", CHINESE: "gbk"}
+KANA = re.compile(r"[\u3040-\u30ff]")
+
+
 @cache
-def cjk_font(language: str) -> str:
-    """The font name for CJK runs, registered on first use."""
+def _registered(name: str) -> str:
     path = os.environ.get("CLEARLOOP_PDF_CJK_FONT", "")
     if path:
         pdfmetrics.registerFont(TTFont("ClearloopCJK", path))
         return "ClearloopCJK"
-    name = "HeiseiKakuGo-W5" if language.startswith("ja") else "STSong-Light"
     pdfmetrics.registerFont(UnicodeCIDFont(name))
     return name
 
 
+def _covers(font: str, char: str) -> bool:
+    try:
+        char.encode(COVERAGE[font])
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def cjk_runs(text: str, language: str) -> list[tuple[str, str]]:
+    """`text` (a run of CJK characters) cut into (font, characters) pieces: the reader's
+    language first (kana mean Japanese whatever the language), the other font for
+    characters the first lacks (simplified Chinese names in a Japanese report)."""
+    first = JAPANESE if language.startswith("ja") or KANA.search(text) else CHINESE
+    order = (first, CHINESE if first == JAPANESE else JAPANESE)
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = next((f for f in order if _covers(f, char)), first)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return [(_registered(font), chars) for font, chars in runs]
+
+
 def markup(text: Any, language: str) -> str:
-    """Escaped paragraph markup with every CJK run set in the CJK font."""
-    font = cjk_font(language)
+    """Escaped paragraph markup with every CJK run set in a CJK font that has it."""
     escaped = str(escape(str(text)))
-    return CJK.sub(lambda match: f'<font name="{font}">{match.group(0)}</font>', escaped)
+
+    def fonts(match: re.Match[str]) -> str:
+        return "".join(
+            f'<font name="{font}">{chars}</font>'
+            for font, chars in cjk_runs(match.group(0), language)
+        )
+
+    return CJK.sub(fonts, escaped)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

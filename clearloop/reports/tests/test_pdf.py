@@ -123,3 +123,21 @@ def test_api_report_in_the_language_asked(world: World, alice: Persona) -> None:
     assert response.status_code == 200
     assert "キードライバー" in _text(response.content)
     assert api.get(reverse("api:analytics-report"), {"language": "xx"}).status_code == 400
+
+
+def test_each_cjk_character_goes_to_a_font_that_has_it() -> None:
+    assert pdf.cjk_runs("华东", "ja") == [("STSong-Light", "华东")]  # simplified only
+    assert pdf.cjk_runs("満足度", "ja") == [("HeiseiKakuGo-W5", "満足度")]
+    assert pdf.cjk_runs("满意度", "zh-hans") == [("STSong-Light", "满意度")]
+    assert pdf.cjk_runs("ネット", "en") == [("HeiseiKakuGo-W5", "ネット")]
+    mixed = pdf.cjk_runs("华东の満足度", "ja")
+    assert mixed[0] == ("STSong-Light", "华东") and mixed[-1][0] == "HeiseiKakuGo-W5"
+
+
+def test_chinese_names_print_in_a_japanese_report(
+    world: World, acme: Organization, chinese_region: None
+) -> None:
+    reader = member(acme, "ja@acme.test", "analyst", language="ja")
+    params = {**ALL_TIME, "by": "region"}
+    text = _text(reader.client().get(reverse("web:analytics_report_pdf"), params).content)
+    assert "华东" in text and "地域" in text
