@@ -295,6 +295,10 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "clearloop.surveys.models.InvitationStatus",
         "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
         "CaseLevelEnum": "clearloop.cases.models.Level",
+        "ReportFormatEnum": "clearloop.reports.models.ReportFormat",
+        "FormatEnum": "clearloop.surveys.models.ExportFormat",
+        "DefaultLanguageEnum": "clearloop.accounts.models.Language",
+        "ReportFrequencyEnum": "clearloop.reports.models.ReportFrequency",
     },
 }
 

@@ -85,8 +85,9 @@ class ReportView(APIView):
         summary="The dashboard as a PDF report (attachment), in the language asked for",
         parameters=[
             OpenApiParameter(
-                "language", OpenApiTypes.STR, enum=["en", "zh-hans", "ja"],
-                description="Default: the Accept-Language header, else the organization's.",
+                "language", OpenApiTypes.STR,
+                description="en, zh-hans or ja. Default: the Accept-Language header, else "
+                "the organization's default language.",
             ),
             *QUERY_PARAMETERS,
         ],

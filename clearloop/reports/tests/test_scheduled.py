@@ -222,3 +222,28 @@ def test_api_manages_schedules_within_the_organization(
     viewer = Client(HTTP_AUTHORIZATION=f"Bearer {alice.api_token(role='viewer')}")
     assert viewer.get(url).status_code == 403
     assert api.delete(detail).status_code == 204
+
+
+def test_schedules_list_query_count_does_not_grow_with_reports(
+    world: World, alice: Persona, analyst: Persona, django_assert_max_num_queries
+) -> None:
+    for index in range(5):
+        _schedule(analyst, name=f"Report {index}")
+    client = analyst.client()
+    client.get(reverse("web:analytics_schedules"))  # session and membership warmed up
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("web:analytics_schedules")).status_code == 200
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {alice.api_token(role='analyst')}")
+    with django_assert_max_num_queries(6):
+        assert api.get(reverse("api:scheduled-report-list")).status_code == 200
+
+
+def test_schema_documents_the_report_endpoints(client: Client, db: None) -> None:
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    for path in (
+        "/api/v1/analytics/exports/{table}.{file_format}",
+        "/api/v1/analytics/report.pdf",
+        "/api/v1/reports/schedules/",
+        "/api/v1/reports/schedules/{id}/deliveries/",
+    ):
+        assert path in schema, path
