@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,8 +36,20 @@ QUERY_PARAMETERS = [
 ]
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """Files answer in their own type, whatever the client accepts (Accept: text/csv or
+    application/pdf must not be a 406); JSON bodies and errors use the JSON renderer."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
 class ExportView(APIView):
     required_capability = Capability.EXPORT_DATA
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         summary="A dashboard table as CSV, XLSX (attachments) or JSON records",
@@ -80,6 +93,7 @@ class ExportView(APIView):
 
 class ReportView(APIView):
     required_capability = Capability.EXPORT_DATA
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         summary="The dashboard as a PDF report (attachment), in the language asked for",

@@ -156,6 +156,10 @@ def test_api_gives_the_same_figures_as_json_and_files(world: World, alice: Perso
     assert nps["low"] == round(figure.estimate.low, 2)
     response = api.get(reverse("api:analytics-export", args=["drivers", "xlsx"]), ALL_TIME)
     assert response.status_code == 200
+    as_csv = api.get(
+        reverse("api:analytics-export", args=["trend", "csv"]), ALL_TIME, HTTP_ACCEPT="text/csv"
+    )
+    assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
 
 
