@@ -168,7 +168,10 @@ def scheduled_report_create(
         language=language, filters=filters or {}, file_format=file_format,
     )  # fmt: skip
     report = ScheduledReport.objects.create(
-        organization=organization, created_by=by.user if by.pk else None, active=active, **fields
+        organization=organization,
+        created_by=by.user if by.user_id else None,
+        active=active,
+        **fields,
     )
     report.recipient_members.set(chosen)
     return report

@@ -205,6 +205,7 @@ def test_api_manages_schedules_within_the_organization(
     created = api.post(url, body, content_type="application/json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
+    assert ScheduledReport.objects.get(pk=pk).created_by == alice.user  # the token's creator
     assert created.json()["recipient_members"] == [alice.membership.pk]
     detail = reverse("api:scheduled-report-detail", args=[pk])
     changed = api.patch(detail, {"hour": 9}, content_type="application/json")
