@@ -248,3 +248,18 @@ def test_schema_documents_the_report_endpoints(client: Client, db: None) -> None
         "/api/v1/reports/schedules/{id}/deliveries/",
     ):
         assert path in schema, path
+
+
+def test_command_sends_what_is_due_once(world: World, analyst: Persona, mailoutbox) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _schedule(analyst)
+    with time_machine.travel(MONDAY_8, tick=False):
+        first, second = StringIO(), StringIO()
+        call_command("send_scheduled_reports", stdout=first)
+        call_command("send_scheduled_reports", stdout=second)
+    assert first.getvalue().strip() == "scheduled_reports_sent=1"
+    assert second.getvalue().strip() == "scheduled_reports_sent=0"
+    assert len(mailoutbox) == 2  # the member and the other address
