@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "clearloop.boards",
     "clearloop.goals",
     "clearloop.alerts",
+    "clearloop.reports",
     "clearloop.textanalysis",
     "clearloop.web",
     "clearloop.demo",
@@ -296,6 +297,10 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
         "CaseLevelEnum": "clearloop.cases.models.Level",
         "AlertRuleKindEnum": "clearloop.alerts.models.RuleKind",
+        "ReportFormatEnum": "clearloop.reports.models.ReportFormat",
+        "FormatEnum": "clearloop.surveys.models.ExportFormat",
+        "DefaultLanguageEnum": "clearloop.accounts.models.Language",
+        "ReportFrequencyEnum": "clearloop.reports.models.ReportFrequency",
     },
 }
 

@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("clearloop.textanalysis.api_urls")),
     path("", include("clearloop.analytics.api_urls")),
     path("", include("clearloop.boards.api_urls")),
+    path("", include("clearloop.reports.api_urls")),
     path("", include("clearloop.cases.api_urls")),
     path("", include("clearloop.webhooks.api_urls")),
     path("", include("clearloop.goals.api_urls")),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("clearloop.cases.urls")),
     path("analytics/dashboards/", include("clearloop.boards.urls")),
     path("analytics/", include("clearloop.analytics.urls")),
+    path("analytics/", include("clearloop.reports.urls")),
     path("goals/", include("clearloop.goals.urls")),
     path("alerts/", include("clearloop.alerts.urls")),
     path("settings/", views.settings_index, name="settings"),
