@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils.module_loading import autodiscover_modules
 
 from clearloop.core import tasks as core_tasks
 from clearloop.worker.tests.tasks import CALLS
@@ -24,7 +25,10 @@ def db_backend(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_periodic_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The real housekeeping schedule would add its own task rows to every worker run.
+    # The real schedules would add their own task rows to every worker run. Import every
+    # app's tasks first (as `run_worker` does), so that a first import during a test
+    # cannot register them into the emptied registry.
+    autodiscover_modules("tasks")
     monkeypatch.setattr(core_tasks, "_periodic_schedules", {})
 
 
