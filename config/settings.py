@@ -297,6 +297,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "clearloop.cases.models.CaseStatus",
         "CaseLevelEnum": "clearloop.cases.models.Level",
         "AlertRuleKindEnum": "clearloop.alerts.models.RuleKind",
+        "DashboardTileKindEnum": "clearloop.boards.models.TileKind",
         "ReportFormatEnum": "clearloop.reports.models.ReportFormat",
         "FormatEnum": "clearloop.surveys.models.ExportFormat",
         "DefaultLanguageEnum": "clearloop.accounts.models.Language",

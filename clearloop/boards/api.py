@@ -41,6 +41,7 @@ def _team(membership: Membership, team_id: int | None) -> Team | None:
 class DashboardViewSet(viewsets.ViewSet):
     required_capability = Capability.VIEW_DASHBOARDS
     serializer_class = DashboardSerializer
+    queryset = Dashboard.objects.none()  # for the schema only: it types the id; reads scope
 
     def _get(self, request: Request, pk: Any) -> Dashboard:
         if not str(pk).isdigit():

@@ -301,7 +301,7 @@ def _build(organization: Organization, query: ReportQuery, language: str) -> byt
         Paragraph(
             markup(
                 _(
-                    "The band is the 95% interval of each point; grey points have fewer "
+                    "The band is the interval (95%) of each point; grey points have fewer "
                     "answers than the minimum."
                 ),
                 language,

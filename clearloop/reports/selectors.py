@@ -111,8 +111,8 @@ def _estimate_cells(estimate: Estimate) -> list[Cell]:
 def _estimate_columns() -> list[tuple[str, str]]:
     return [
         ("value", _("Value")),
-        ("low", _("95% interval, low")),
-        ("high", _("95% interval, high")),
+        ("low", _("Lower end (95%)")),
+        ("high", _("Upper end (95%)")),
         ("n", "n"),
         ("enough", _("Enough answers")),
     ]
@@ -259,7 +259,7 @@ def funnel_table(*, organization: Organization, query: ReportQuery, least: int) 
         ("step", _("Step key")),
         ("label", _("Step")),
         ("count", _("Invitations")),
-        ("percent", _("% of delivered")),
+        ("percent", _("Share of delivered (%)")),
     ]
     return Table("funnel", _("Response-rate funnel"), columns, rows)
 
@@ -286,7 +286,7 @@ def drivers_table(
         ("attribute", _("Attribute key")),
         ("label", _("Attribute")),
         ("importance", _("Importance (R² share)")),
-        ("share", _("Importance (% of R²)")),
+        ("share", _("Importance, share of R² (%)")),
         ("correlation", _("Correlation")),
         ("performance", _("Performance (0 to 100)")),
         ("action", _("Action")),

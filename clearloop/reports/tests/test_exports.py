@@ -38,7 +38,7 @@ def test_breakdown_csv_holds_the_figures_the_page_shows(world: World, analyst: P
     assert response["Content-Disposition"].startswith("attachment;")
     assert "clearloop-breakdown-2026-01-01-2026-12-31.csv" in response["Content-Disposition"]
     header, *rows = _csv(response.content)
-    assert header[:4] == ["Segment key", "Channel", "Value", "95% interval, low"]
+    assert header[:4] == ["Segment key", "Channel", "Value", "Lower end (95%)"]
     breakdown = analytics.metric_breakdown(
         organization=world.organization,
         metric="nps",
