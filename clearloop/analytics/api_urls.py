@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from clearloop.analytics import api
+from clearloop.analytics import api, persona_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("analytics/metrics/<str:metric>/", api.MetricView.as_view(), name="analytics-metric"),
@@ -15,4 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("analytics/funnel/", api.FunnelView.as_view(), name="analytics-funnel"),
     path("analytics/fcr/", api.FirstContactResolutionView.as_view(), name="analytics-fcr"),
     path("analytics/drivers/", api.DriversView.as_view(), name="analytics-drivers"),
+    path("analytics/personas/", persona_api.PersonasView.as_view(), name="analytics-personas"),
+    path(
+        "analytics/personas/<int:number>/customers/",
+        persona_api.PersonaCustomersView.as_view(),
+        name="analytics-persona-customers",
+    ),
 ]

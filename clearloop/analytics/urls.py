@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from clearloop.analytics import views
+from clearloop.analytics import persona_views, views
 
 urlpatterns = [
     path("", views.analytics, name="analytics"),
     path("responses/", views.analytics_responses, name="analytics_responses"),
+    path("personas/", persona_views.personas, name="personas"),
+    path("personas/<int:number>/", persona_views.persona_customers, name="persona_customers"),
 ]
