@@ -169,6 +169,10 @@ def test_personas_page_shows_each_persona_and_links_its_customers(alice, populat
 def test_another_organization_sees_none_of_the_customers(charlie, population):
     text = charlie.client().get(reverse("web:personas")).content.decode()
     assert "Loyal" not in text and 'data-testid="persona"' not in text
+    assert (
+        charlie.client().get(reverse("web:persona_customers", kwargs={"number": 1})).status_code
+        == 404
+    )
     client = api(charlie.api_token())
     assert client.get("/api/v1/analytics/personas/").json()["customers"] == 0
     assert_problem(client.get("/api/v1/analytics/personas/1/customers/"), 404)

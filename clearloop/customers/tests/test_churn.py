@@ -261,3 +261,31 @@ def test_another_organizations_customer_is_404(charlie, risky):
     client = api(charlie.api_token())
     assert_problem(client.get(f"/api/v1/customers/{risky.pk}/churn-risk/"), 404)
     assert client.get("/api/v1/customers/at-risk/").json()["count"] == 0
+
+
+def test_at_risk_page_and_api_take_the_same_queries_for_more_customers(alice, risky):
+    client, token = alice.client(), api(alice.api_token())
+    url = reverse("web:customers_at_risk")
+
+    def counted(request) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert request().status_code == 200
+        return len(queries)
+
+    # Once first: signing in and the token's first use write what later requests only read.
+    counted(lambda: client.get(url)), counted(lambda: token.get("/api/v1/customers/at-risk/"))
+    few = (
+        counted(lambda: client.get(url)),
+        counted(lambda: token.get("/api/v1/customers/at-risk/")),
+    )
+    for index in range(10):
+        customer = CustomerFactory(organization=alice.organization, name=f"More {index}")
+        OrderFactory(customer=customer, ordered_at=timezone.now() - index * DAY)
+    many = (
+        counted(lambda: client.get(url)),
+        counted(lambda: token.get("/api/v1/customers/at-risk/")),
+    )
+    assert few == many
