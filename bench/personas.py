@@ -11,7 +11,8 @@ currencies, an NPS answer for about 60% of them, service contacts and a few open
 Loaded through `bulk_create`, then timed (median of 3 after a warm-up):
 - counting the features in the database (`customer_features`, one grouped query per table),
 - the clustering alone (`choose_k` on the standardised matrix),
-- the whole personas page data (`personas_build`),
+- the whole personas page data (`personas_build`), and the same read again from the cache
+  (what a second page view or the persona's customer list costs),
 - the at-risk list (`customers_at_risk`: every customer scored and sorted).
 """
 
@@ -181,6 +182,10 @@ def _bench(customers: int) -> None:
     analysis = _timed(
         "personas page data (personas_build)",
         lambda: personas_build(organization=organization, now=NOW),
+    )
+    _timed(
+        "personas again, from the cache (stamp queries)",
+        lambda: personas_build(organization=organization),
     )
     rows = _timed(
         "at-risk list (every customer scored, sorted)",

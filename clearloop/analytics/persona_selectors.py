@@ -11,11 +11,14 @@ same data gives the same personas and persona numbers, and a persona's customer 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -27,12 +30,15 @@ from clearloop.customers.features import (
     CustomerFeatures,
     churn_risks,
     customer_features,
+    features_stamp,
     organization_gap_days,
 )
 from clearloop.customers.segments import nps_group
 
 # Below this many customers, clusters say more about individuals than about groups.
 MINIMUM_CUSTOMERS = 20
+# Writes that bypass `updated_at` (queryset updates) show within this long.
+CACHE_SECONDS = 600
 
 FEATURES = ("orders", "spend", "recency", "nps", "negative_feedback", "contacts", "open_cases")
 FEATURE_LABELS = {
@@ -88,6 +94,7 @@ class Persona:
 @dataclass
 class PersonaAnalysis:
     customers: int
+    computed_at: dt.datetime
     personas: list[Persona]
     k: int = 0
     silhouette: float | None = None
@@ -163,11 +170,31 @@ def _means(rows: list[CustomerFeatures]) -> dict[str, float | None]:
 def personas_build(
     *, organization: Organization, now: dt.datetime | None = None
 ) -> PersonaAnalysis:
-    """The organization's personas, largest first (about a dozen queries in all)."""
+    """The organization's personas, largest first. Kept in the cache for `CACHE_SECONDS`
+    under the organization, the language and `features_stamp` (so any new or changed row
+    computes them afresh): at 100k customers they take seconds, and the persona pages and
+    the API read them in turn."""
+    if now is not None:
+        return _personas_compute(organization=organization, now=now)
+    stamp = features_stamp(organization=organization)
+    key = (
+        "personas:"
+        + hashlib.sha256(
+            repr((organization.pk, translation.get_language(), stamp)).encode()
+        ).hexdigest()
+    )
+    analysis = cache.get(key)
+    if analysis is None:
+        analysis = _personas_compute(organization=organization, now=None)
+        cache.set(key, analysis, CACHE_SECONDS)
+    return analysis
+
+
+def _personas_compute(*, organization: Organization, now: dt.datetime | None) -> PersonaAnalysis:
     found = customer_features(organization=organization, now=now)
     rows = [found[pk] for pk in sorted(found)]
     if len(rows) < MINIMUM_CUSTOMERS:
-        return PersonaAnalysis(customers=len(rows), personas=[])
+        return PersonaAnalysis(customers=len(rows), computed_at=now or timezone.now(), personas=[])
     risks = churn_risks(
         found, organization_gap_days=organization_gap_days(organization=organization)
     )
@@ -199,6 +226,7 @@ def personas_build(
         )
     return PersonaAnalysis(
         customers=len(rows),
+        computed_at=now or timezone.now(),
         personas=personas,
         k=choice.k,
         silhouette=choice.silhouette,

@@ -24,7 +24,7 @@ from clearloop.customers.models import Customer, Interaction, Order
 from clearloop.customers.segments import latest_nps_subquery
 from clearloop.feedback.models import FeedbackItem
 from clearloop.surveys.models import Answer, QuestionKind
-from clearloop.textanalysis.models import Sentiment, SignalKind
+from clearloop.textanalysis.models import ItemAnalysis, Sentiment, SignalKind
 
 DAY_SECONDS = 86400.0
 
@@ -365,3 +365,18 @@ def with_customers_by_id(*, organization: Organization | int, ids: list[int]) ->
         Customer.objects.for_organization(organization).filter(erased_at__isnull=True).in_bulk(ids)
     )
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def features_stamp(*, organization: Organization | int) -> tuple[object, ...]:
+    """What changes whenever a customer's features may have: the count and the latest
+    `updated_at` of each source table (one aggregate per table). Callers cache figures
+    computed from `customer_features` under this stamp, next to a short lifetime for the
+    writes that bypass `updated_at` (queryset updates)."""
+    sources = [Customer, Order, Interaction, FeedbackItem, Case, Answer, ItemAnalysis]
+    stamp: list[object] = []
+    for model in sources:
+        figures = model.objects.filter(organization=organization).aggregate(
+            n=Count("pk"), latest=Max("updated_at")
+        )
+        stamp += [figures["n"], figures["latest"]]
+    return tuple(stamp)

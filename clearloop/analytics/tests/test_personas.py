@@ -188,3 +188,16 @@ def test_api_gives_personas_and_their_customers(alice, population):
     assert page["count"] == 15 and len(page["results"]) == 10
     rest = client.get(page["next"]).json()
     assert len(rest["results"]) == 5 and rest["next"] is None
+
+
+def test_personas_are_cached_until_a_customer_row_changes(
+    alice, population, django_assert_max_num_queries
+):
+    first = personas_build(organization=alice.organization)
+    with django_assert_max_num_queries(7):  # the stamp only
+        again = personas_build(organization=alice.organization)
+    assert [p.customer_ids for p in again.personas] == [p.customer_ids for p in first.personas]
+    newcomer = CustomerFactory(organization=alice.organization, name="Newcomer")
+    after = personas_build(organization=alice.organization)
+    assert after.customers == 31
+    assert any(newcomer.pk in p.customer_ids for p in after.personas)
