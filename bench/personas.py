@@ -169,7 +169,11 @@ def _timed(label: str, run: Callable[[], Any]) -> Any:
 def _bench(customers: int) -> None:
     from clearloop.analytics.persona_selectors import feature_matrix, personas_build
     from clearloop.analytics.personas import choose_k, standardise
-    from clearloop.customers.features import customer_features, customers_at_risk
+    from clearloop.customers.features import (
+        customer_features,
+        customers_at_risk,
+        with_customers,
+    )
 
     print(f"\n{customers:,} customers")
     organization = _load(customers)
@@ -191,11 +195,19 @@ def _bench(customers: int) -> None:
         "at-risk list (every customer scored, sorted)",
         lambda: customers_at_risk(organization=organization, now=NOW),
     )
+    _timed(
+        "at-risk again, from the cache (stamp queries)",
+        lambda: customers_at_risk(organization=organization),
+    )
+    _timed(
+        "one page of 50 with reasons (with_customers)",
+        lambda: with_customers(organization=organization, rows=rows[:50], now=NOW),
+    )
     print(f"  k = {choice.k} (silhouette {choice.silhouette:.2f}); personas:")
     for persona in analysis.personas:
         nps = "—" if persona.nps.value is None else f"{persona.nps.value:.0f}"
         print(f"    {persona.number}. {persona.size:>7,}  NPS {nps:>4}  {persona.description}")
-    high = sum(1 for row in rows if row.risk.band == "high")
+    high = sum(1 for row in rows if row.band == "high")
     print(f"  high churn risk: {high:,} customers")
 
 

@@ -28,9 +28,9 @@ def customers_at_risk(request: OrganizationRequest) -> HttpResponse:
     band = band if band in Band.ALL else ""
     rows = features.customers_at_risk(organization=organization, segment=segment, band=band)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = features.with_customers(organization=organization, rows=list(page))
     context = {
         "page": page,
+        "rows": features.with_customers(organization=organization, rows=list(page)),
         "segments": segments,
         "segment": segment,
         "band": band,

@@ -10,9 +10,11 @@ is grouped on its own rather than joined onto the customers, so counts never mul
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -316,46 +318,88 @@ def customer_churn_risk(*, customer: Customer, now: dt.datetime | None = None) -
     return churn_risk(churn_inputs(found[customer.pk], organization_gap_days=gap))
 
 
-def customers_at_risk(
-    *,
-    organization: Organization | int,
-    segment: str = "",
-    band: str = "",
-    now: dt.datetime | None = None,
-) -> list[RiskRow]:
-    """The organization's customers (of one profile `segment`, if given) with their churn
-    risk, highest score first, keeping only `band` if given. Every customer is scored
-    (there is no stored score to sort by), so the order is exact; `with_customers` loads
-    the customers of the page shown."""
+@dataclass(frozen=True)
+class Ranked:
+    """One customer's place in the at-risk list: small, so the whole ranking of 100k
+    customers caches and pages cheaply; `with_customers` adds the reasons for one page."""
+
+    customer_id: int
+    score: int
+    band: str
+    gap_days: float  # the organization's usual gap the score was computed with
+
+
+# Writes that bypass `updated_at` (queryset updates) show within this long.
+RANKING_CACHE_SECONDS = 600
+
+
+def _ranking(
+    organization: Organization | int, segment: str, now: dt.datetime | None
+) -> list[Ranked]:
     customers = Customer.objects.for_organization(organization).filter(erased_at__isnull=True)
     if segment:
         customers = customers.filter(segment=segment)
     features = customer_features(
         organization=organization, customers=customers, now=now, churn_only=True
     )
-    risks = churn_risks(
-        features, organization_gap_days=organization_gap_days(organization=organization)
+    gap = organization_gap_days(organization=organization)
+    risks = churn_risks(features, organization_gap_days=gap)
+    ranked = [Ranked(pk, risk.score, risk.band, gap) for pk, risk in risks.items()]
+    ranked.sort(key=lambda row: (-row.score, row.customer_id))
+    return ranked
+
+
+def customers_at_risk(
+    *,
+    organization: Organization | int,
+    segment: str = "",
+    band: str = "",
+    now: dt.datetime | None = None,
+) -> list[Ranked]:
+    """The organization's customers (of one profile `segment`, if given) by churn risk,
+    highest score first, keeping only `band` if given. Every customer is scored (there is
+    no stored score to sort by), so the order is exact. The ranking is cached under the
+    organization, the segment and `features_stamp`, so paging through it does not score
+    everyone again; `with_customers` adds the customers and reasons of the page shown."""
+    if now is not None:
+        ranked = _ranking(organization, segment, now)
+    else:
+        organization_id = organization if isinstance(organization, int) else organization.pk
+        stamp = features_stamp(organization=organization)
+        key = (
+            "at-risk:"
+            + hashlib.sha256(repr((organization_id, segment, stamp)).encode()).hexdigest()
+        )
+        ranked = cache.get(key)
+        if ranked is None:
+            ranked = _ranking(organization, segment, None)
+            cache.set(key, ranked, RANKING_CACHE_SECONDS)
+    return [row for row in ranked if not band or row.band == band]
+
+
+def with_customers(
+    *, organization: Organization | int, rows: list[Ranked], now: dt.datetime | None = None
+) -> list[RiskRow]:
+    """The page's customers with their features and risk with reasons (ten queries
+    whatever the page size), dropping any erased meanwhile. Scored against the usual gap
+    the ranking used, so the scores shown are the ones it sorted by."""
+    ids = [row.customer_id for row in rows]
+    customers = Customer.objects.for_organization(organization).filter(
+        erased_at__isnull=True, pk__in=ids
     )
-    rows = [
-        RiskRow(pk, features[pk], risk)
-        for pk, risk in risks.items()
-        if not band or risk.band == band
-    ]
-    rows.sort(key=lambda row: (-row.risk.score, row.customer_id))
-    return rows
-
-
-def with_customers(*, organization: Organization | int, rows: list[RiskRow]) -> list[RiskRow]:
-    """The rows with their customers (one query), dropping any erased meanwhile."""
-    by_pk = (
-        Customer.objects.for_organization(organization)
-        .filter(erased_at__isnull=True)
-        .in_bulk([row.customer_id for row in rows])
+    by_pk = customers.in_bulk()
+    found = customer_features(
+        organization=organization, customers=customers, now=now, churn_only=True
     )
     return [
-        RiskRow(row.customer_id, row.features, row.risk, by_pk[row.customer_id])
+        RiskRow(
+            row.customer_id,
+            found[row.customer_id],
+            churn_risk(churn_inputs(found[row.customer_id], organization_gap_days=row.gap_days)),
+            by_pk[row.customer_id],
+        )
         for row in rows
-        if row.customer_id in by_pk
+        if row.customer_id in by_pk and row.customer_id in found
     ]
 
 
