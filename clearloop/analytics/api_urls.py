@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from clearloop.analytics import api
+from clearloop.analytics import api, persona_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # The CSI weighs a matrix question's rows, so it has a view of its own; it answers
@@ -21,4 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("analytics/sla-compliance/", api.SlaComplianceView.as_view(), name="analytics-sla"),
     path("analytics/settings/", api.SettingsView.as_view(), name="analytics-settings"),
     path("analytics/drivers/", api.DriversView.as_view(), name="analytics-drivers"),
+    path("analytics/personas/", persona_api.PersonasView.as_view(), name="analytics-personas"),
+    path(
+        "analytics/personas/<int:number>/customers/",
+        persona_api.PersonaCustomersView.as_view(),
+        name="analytics-persona-customers",
+    ),
 ]

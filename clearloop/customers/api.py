@@ -26,11 +26,15 @@ from clearloop.accounts.permissions import OrganizationScopedAPIMixin, request_o
 from clearloop.accounts.roles import Capability
 from clearloop.core.api import CursorPagination
 from clearloop.core.errors import NotFound
-from clearloop.customers import segments, selectors, services
+from clearloop.customers import features, segments, selectors, services
+from clearloop.customers.churn import ChurnRisk
 from clearloop.customers.merging import customer_merge
 from clearloop.customers.models import Customer, Segment
 from clearloop.customers.privacy import customer_erase, customer_export
 from clearloop.customers.serializers import (
+    AtRiskPageSerializer,
+    AtRiskQuerySerializer,
+    CustomerChurnRiskSerializer,
     CustomerErasureSerializer,
     CustomerListQuerySerializer,
     CustomerMergeResultSerializer,
@@ -142,6 +146,47 @@ class CustomerViewSet(OrganizationScopedAPIMixin, mixins.ListModelMixin, viewset
         return Response({"results": entries, "next": following})
 
     @extend_schema(
+        summary="The customer's churn risk: score 0-100, band and each component's reason",
+        responses=CustomerChurnRiskSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="churn-risk")
+    def churn_risk(self, request: Request, pk: str) -> Response:
+        customer = self.get_object()
+        if customer.erased_at:
+            raise NotFound(f"Customer {pk} was erased; an erased customer has no churn risk.")
+        risk = features.customer_churn_risk(customer=customer)
+        return Response({"customer": customer.pk, **_risk_body(risk)})
+
+    @extend_schema(
+        summary="Customers by churn risk, highest first (filter by segment and band)",
+        parameters=[AtRiskQuerySerializer],
+        responses=AtRiskPageSerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="at-risk")
+    def at_risk(self, request: Request) -> Response:
+        query = AtRiskQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        organization = request_organization(request)
+        rows = features.customers_at_risk(
+            organization=organization, segment=data.get("segment", ""), band=data.get("band", "")
+        )
+        offset, limit = data["offset"], data["limit"]
+        shown = features.with_customers(
+            organization=organization, rows=rows[offset : offset + limit]
+        )
+        following = None
+        if offset + limit < len(rows):
+            following = request.build_absolute_uri(
+                "?" + _query(request, offset=offset + limit, limit=limit)
+            )
+        results = [
+            {"customer": CustomerSerializer(row.customer).data, **_risk_body(row.risk)}
+            for row in shown
+        ]
+        return Response({"count": len(rows), "results": results, "next": following})
+
+    @extend_schema(
         summary="Everything held about the customer, as JSON (a privacy request)",
         responses=OpenApiTypes.OBJECT,
     )
@@ -175,6 +220,21 @@ class CustomerViewSet(OrganizationScopedAPIMixin, mixins.ListModelMixin, viewset
     def erase(self, request: Request, pk: str) -> Response:
         erasure = customer_erase(customer=self.get_object(), by=acting_membership(request))
         return Response(CustomerErasureSerializer(erasure).data)
+
+
+def _risk_body(risk: ChurnRisk) -> dict[str, Any]:
+    reasons = [
+        {"component": r.component, "points": r.points, "code": r.code, "text": r.text}
+        for r in risk.reasons
+    ]
+    return {"score": risk.score, "band": risk.band, "reasons": reasons}
+
+
+def _query(request: Request, **changes: int) -> str:
+    params = request.query_params.copy()
+    for name, value in changes.items():
+        params[name] = str(value)
+    return str(params.urlencode())
 
 
 def _write_data(request: Request) -> dict[str, Any]:

@@ -325,14 +325,17 @@ def _spent_condition(rule: Mapping[str, Any], now: dt.datetime) -> Q:
     return Q(GreaterThan(total, amount) if rule["op"] == "gt" else LessThan(total, amount))
 
 
-def latest_nps_subquery() -> Subquery:
-    """The number of the customer's latest completed NPS answer (None when none)."""
+def latest_nps_subquery(*, since: dt.datetime | None = None) -> Subquery:
+    """The number of the customer's latest completed NPS answer (None when none), or of
+    the latest one completed from `since` on."""
     answers = Answer.objects.filter(
         response__customer=OuterRef("pk"),
         response__completed_at__isnull=False,
         question__kind=QuestionKind.NPS,
         number__isnull=False,
     ).order_by("-response__completed_at", "-pk")
+    if since is not None:
+        answers = answers.filter(response__completed_at__gte=since)
     return Subquery(answers.values("number")[:1])
 
 

@@ -115,3 +115,45 @@ class SegmentSerializer(serializers.ModelSerializer[Segment]):
         model = Segment
         fields = ["id", "name", "rules", "customer_count", "created_at"]
         read_only_fields = ["id", "customer_count", "created_at"]
+
+
+# --- Churn risk ----------------------------------------------------------------------------------
+
+
+class ChurnReasonSerializer(serializers.Serializer):
+    component = serializers.CharField(
+        help_text="recency, nps, negative_feedback, open_cases or churn_intent."
+    )
+    points = serializers.FloatField(help_text="What this component adds to the score.")
+    code = serializers.CharField(help_text="The situation, e.g. overdue_own or detractor.")
+    text = serializers.CharField(help_text="The reason in words, in the request's language.")
+
+
+class ChurnRiskSerializer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="0 (no sign of churn) to 100.")
+    band = serializers.ChoiceField(choices=["low", "medium", "high"])
+    reasons = ChurnReasonSerializer(many=True)
+
+
+class CustomerChurnRiskSerializer(ChurnRiskSerializer):
+    customer = serializers.IntegerField(help_text="The customer's id.")
+
+
+class AtRiskRowSerializer(serializers.Serializer):
+    customer = CustomerSerializer()
+    score = serializers.IntegerField()
+    band = serializers.CharField()
+    reasons = ChurnReasonSerializer(many=True)
+
+
+class AtRiskPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = AtRiskRowSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class AtRiskQuerySerializer(serializers.Serializer):
+    segment = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    band = serializers.ChoiceField(choices=["low", "medium", "high"], required=False)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
+    offset = serializers.IntegerField(required=False, min_value=0, default=0)

@@ -6,10 +6,11 @@ Included by `clearloop.web.urls`, so names read `web:customers`, `web:customer_d
 
 from django.urls import path
 
-from clearloop.customers import segment_views, views
+from clearloop.customers import churn_views, segment_views, views
 
 urlpatterns = [
     path("", views.customers, name="customers"),
+    path("at-risk/", churn_views.customers_at_risk, name="customers_at_risk"),
     path("duplicates/", views.customer_duplicates, name="customer_duplicates"),
     path("attributes/", views.customer_attributes, name="customer_attributes"),
     path(

@@ -25,6 +25,7 @@ from clearloop.core.errors import ClearloopError, NotFound, ValidationFailed
 from clearloop.core.http import as_attachment
 from clearloop.core.scoping import get_for_organization_or_404
 from clearloop.customers import selectors, services
+from clearloop.customers.features import customer_churn_risk
 from clearloop.customers.forms import (
     CustomAttributeForm,
     CustomerFilterForm,
@@ -86,6 +87,7 @@ def customer_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
         "nps_group": selectors.customer_nps_group(customer),
         "attribute_rows": selectors.customer_attribute_rows(customer, attributes),
         "membership": request.membership,
+        "churn": None if customer.erased_at else customer_churn_risk(customer=customer),
     }
     if tab == "timeline":
         context["timeline"] = timeline_page(customer=customer, limit=TIMELINE_PAGE_SIZE)

@@ -27,7 +27,12 @@ AREAS = [
         ("web:customers", "web:customer_", "web:segment", "web:import"),
     ),
     ("web:cases", _("Cases"), "cases", ("web:cases", "web:case_")),
-    ("web:analytics", _("Analytics"), "analytics", ("web:analytics", "web:analytics_")),
+    (
+        "web:analytics",
+        _("Analytics"),
+        "analytics",
+        ("web:analytics", "web:analytics_", "web:personas", "web:persona_"),
+    ),
     ("web:goals", _("Goals"), "goals", ("web:goals", "web:goal_", "web:alerts", "web:alert_")),
     ("web:settings", _("Settings"), "settings", ("web:settings", "accounts:")),
 ]
