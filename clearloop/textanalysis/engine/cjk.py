@@ -7,8 +7,10 @@ Both languages are written without spaces, so nothing here needs a word segmente
   over a dictionary segmentation, see `japanese.py`);
 - the lexicon part finds hand-written terms by longest match and applies the rules a
   reader applies: a negator before the term (不/没/别…) or after it (ない/ません/ず…)
-  flips and dampens it, a degree word before it (很/非常/とても…) scales it, and after
-  a contrast (但是/不过/けど/しかし…) the last clause outweighs the ones before.
+  flips and dampens it, a degree word before it (很/非常/とても…) scales it, after
+  a contrast (但是/不过/けど/しかし…) the last clause outweighs the ones before, a
+  concession (虽然/尽管…) weighs less than the rest of its sentence, and a rhetorical
+  question (难道…) turns its sentence around.
 The two are added: evidence = learned × weight + lexicon + prior.
 """
 
@@ -35,6 +37,10 @@ class Rules:
     not_negators: tuple[str, ...] = ()  # look like a negator but are not ("非常")
     degree: dict[str, float] = field(default_factory=dict)
     contrast: tuple[str, ...] = ()
+    # A concession (虽然/尽管 …) weakens its own clause, with or without a 但是 after it.
+    concessive: tuple[str, ...] = ()
+    # A rhetorical question turns its sentence around ("难道这就是五星级的服务吗").
+    rhetorical: tuple[str, ...] = ()
     learned: Callable[[str], float] | None = None
     learned_weight: float = 1.0
     # The corpora the learned parts come from lean positive (product reviews); the offset,
@@ -78,6 +84,9 @@ def _ironic_opening(text: str, rules: Rules) -> float:
     if not sep or not rest:
         return total
     rest_text = text[len(head) + 1 :]
+    turns = tuple(marker.lstrip(",") for marker in rules.contrast + rules.concessive)
+    if rest_text.startswith(turns):
+        return total  # "好吃,就是有点贵" / "好吃,虽然贵" is a concession, not irony
     head_value = lexicon_evidence(head, rules)
     rest_value = lexicon_evidence(rest_text, rules)
     if head_value > 0 and rest_value < 0:
@@ -86,7 +95,8 @@ def _ironic_opening(text: str, rules: Rules) -> float:
 
 
 def lexicon_evidence(text: str, rules: Rules) -> float:
-    pivots = _contrast_pivots(text, rules.contrast)
+    weak = _weak_spans(text, rules)
+    rhetorical = _rhetorical_sentences(text, rules.rhetorical)
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]  # sentence n ends at ends[n]
     longest = rules.longest
     total, i, previous_end = 0.0, 0, 0
@@ -102,9 +112,12 @@ def lexicon_evidence(text: str, rules: Rules) -> float:
             before = _clause_tail(text[max(previous_end, i - 4) : i])
             after = text[i + n : i + n + 10]
             weight *= _degree(before, rules) * _negation(before, after, rules)
-            pivot = pivots.get(bisect.bisect_right(ends, i))
-            if pivot is not None:
-                weight *= 0.5 if i < pivot else 1.5
+            sentence = bisect.bisect_right(ends, i)
+            span = weak.get(sentence)
+            if span is not None:
+                weight *= 0.5 if span[0] <= i < span[1] else 1.5
+            if sentence in rhetorical:
+                weight = -weight
             total += weight
         previous_end = i + n
         i += n
@@ -137,18 +150,50 @@ def _negation(before: str, after: str, rules: Rules) -> float:
 _SENTENCE_END = re.compile(r"[。!?\n]+")
 
 
-def _contrast_pivots(text: str, markers: tuple[str, ...]) -> dict[int, int]:
-    """For each sentence (by number), where its last contrast marker starts."""
-    pivots: dict[int, int] = {}
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(start offset, text) of each sentence, numbered as `_SENTENCE_END` cuts them."""
+    out: list[tuple[int, str]] = []
     start = 0
-    for number, part in enumerate(_SENTENCE_END.split(text)):
-        best = max((part.rfind(marker) for marker in markers), default=-1)
-        if best >= 0:
-            pivots[number] = start + best
+    for part in _SENTENCE_END.split(text):
+        out.append((start, part))
         start += len(part)
         match = _SENTENCE_END.match(text, start)
         start = match.end() if match else start
-    return pivots
+    return out
+
+
+def _weak_spans(text: str, rules: Rules) -> dict[int, tuple[int, int]]:
+    """For each sentence (by number), the stretch that weighs less than the rest: what
+    precedes its last contrast marker, or else its concessive clause (虽然 … up to the
+    next comma, wherever the clause stands: "很好吃,虽然有点贵")."""
+    spans: dict[int, tuple[int, int]] = {}
+    for number, (start, part) in enumerate(_sentences(text)):
+        pivot = max((part.rfind(marker) for marker in rules.contrast), default=-1)
+        if pivot > 0:
+            spans[number] = (start, start + pivot)
+            continue
+        concession = min(
+            (i for i in (part.find(marker) for marker in rules.concessive) if i >= 0),
+            default=-1,
+        )
+        if concession >= 0:
+            comma = _CLAUSE_END.search(part, concession)
+            end = comma.start() if comma else len(part)
+            spans[number] = (start + concession, start + end)
+    return spans
+
+
+_CLAUSE_END = re.compile(r"[,;、]")
+
+
+def _rhetorical_sentences(text: str, markers: tuple[str, ...]) -> set[int]:
+    if not markers:
+        return set()
+    return {
+        number
+        for number, (_, part) in enumerate(_sentences(text))
+        if any(marker in part for marker in markers)
+    }
 
 
 # --- Chinese -------------------------------------------------------------------------
@@ -177,7 +222,14 @@ def chinese_rules() -> Rules:
     return Rules(
         lexicon=dict(read_table("zh-domain.tsv")),
         negators_before=("不", "没", "别", "未", "无", "毫不", "并非"),
-        not_negators=("非常", "无比", "不错", "没想到"),
+        # Words that contain a negator character but negate nothing: 特别好吃 is praise,
+        # 不过/不仅/无论 are connectives, 不要太/别提多 are intensifiers ("不要太好吃").
+        not_negators=(
+            "非常", "无比", "不错", "没想到", "特别", "别的", "别人", "区别", "分别", "级别",
+            "不过", "不仅", "不但", "不管", "不论", "无论", "不少", "不断", "不停", "未来",
+            "差不多", "不得不", "忍不住", "不禁", "不要太", "别提", "毫无疑问", "无疑",
+            "不愧", "不一会", "无限",
+        ),  # fmt: skip
         degree={
             "非常": 1.5,
             "特别": 1.4,
@@ -196,7 +248,12 @@ def chinese_rules() -> Rules:
             "有些": 0.8,
             "稍微": 0.7,
         },
-        contrast=("但是", "但", "可是", "不过", "然而", "只是", "可惜"),
+        contrast=(
+            "但是", "但", "可是", "不过", "然而", "只是", "可惜", "美中不足",
+            "唯一的缺点", "缺点是",
+        ),  # fmt: skip
+        concessive=("虽然", "虽说", "尽管", "虽"),
+        rhetorical=("难道", "这也叫", "也配叫", "还好意思", "哪里好"),
         learned=chinese_learned,
         learned_weight=0.6,
         learned_offset=0.6,
