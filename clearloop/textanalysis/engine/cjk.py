@@ -47,6 +47,9 @@ class Rules:
     # set on the dev sets, centres plain statements of fact on zero.
     learned_offset: float = 0.0
     prior: float = 0.0
+    # Weight of the learned part when the lexicon turned a term around and disagrees with
+    # it; only where negation is read precisely (Japanese: the ending after the term).
+    turned_learned_weight: float = 1.0
 
     @property
     def longest(self) -> int:
@@ -60,12 +63,18 @@ def normalize(text: str) -> str:
 def evidence(text: str, language: str) -> float:
     rules = chinese_rules() if language == "zh" else japanese_rules()
     text = normalize(text)
-    lexical = _ironic_opening(text, rules)
+    notes: set[str] = set()
+    lexical = _ironic_opening(text, rules, notes)
     learned = 0.0
     if rules.learned:
         raw = rules.learned(text)
         if raw:
             learned = (raw + rules.learned_offset) * rules.learned_weight
+        if "turned" in notes and learned * lexical < 0:
+            # The n-gram model reads 満足 in 満足とは言えません as praise; where the
+            # lexicon saw a negation or a rhetorical turn and disagrees, the lexicon has
+            # read the sentence, the model has only counted its words.
+            learned *= rules.turned_learned_weight
     if not lexical:
         # Without a single opinion word the n-gram model is guessing from topic words;
         # and a question or a request ("请问…吗", "…ください") is usually no opinion at all.
@@ -76,11 +85,11 @@ def evidence(text: str, language: str) -> float:
 _QUESTION = re.compile(r"[?？]|吗|请问|ください|ますか|でしょうか|いただけ")  # noqa: RUF001
 
 
-def _ironic_opening(text: str, rules: Rules) -> float:
+def _ironic_opening(text: str, rules: Rules, notes: set[str] | None = None) -> float:
     """ "真棒，APP又把我的地址删了": a short positive exclamation opening a text whose rest
     is negative is irony; it then counts against."""
     head, sep, rest = text[:6].partition(",") if "," in text[:6] else text[:6].partition("!")
-    total = lexicon_evidence(text, rules)
+    total = lexicon_evidence(text, rules, notes)
     if not sep or not rest:
         return total
     rest_text = text[len(head) + 1 :]
@@ -94,7 +103,9 @@ def _ironic_opening(text: str, rules: Rules) -> float:
     return total
 
 
-def lexicon_evidence(text: str, rules: Rules) -> float:
+def lexicon_evidence(text: str, rules: Rules, notes: set[str] | None = None) -> float:
+    """The lexicon's evidence; `notes` collects "turned" when a negation or a rhetorical
+    question turned a term around."""
     weak = _weak_spans(text, rules)
     rhetorical = _rhetorical_sentences(text, rules.rhetorical)
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]  # sentence n ends at ends[n]
@@ -111,13 +122,16 @@ def lexicon_evidence(text: str, rules: Rules) -> float:
         if weight:
             before = _clause_tail(text[max(previous_end, i - 4) : i])
             after = text[i + n : i + n + 10]
-            weight *= _degree(before, rules) * _negation(before, after, rules)
+            negation = _negation(before, after, rules)
+            weight *= _degree(before, rules) * negation
             sentence = bisect.bisect_right(ends, i)
             span = weak.get(sentence)
             if span is not None:
                 weight *= 0.5 if span[0] <= i < span[1] else 1.5
             if sentence in rhetorical:
                 weight = -weight
+            if notes is not None and (negation < 0 or sentence in rhetorical):
+                notes.add("turned")
             total += weight
         previous_end = i + n
         i += n

@@ -133,5 +133,6 @@ def rules() -> Rules:
         learned=learned,
         learned_weight=0.7,
         learned_offset=-1.0,
+        turned_learned_weight=0.5,
         prior=-0.1,
     )
