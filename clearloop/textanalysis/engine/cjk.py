@@ -41,6 +41,8 @@ class Rules:
     concessive: tuple[str, ...] = ()
     # A rhetorical question turns its sentence around ("难道这就是五星级的服务吗").
     rhetorical: tuple[str, ...] = ()
+    # Praise after "隣の店の方が …" / "还不如去 …" is for another place, so it counts against.
+    elsewhere: tuple[str, ...] = ()
     learned: Callable[[str], float] | None = None
     learned_weight: float = 1.0
     # The corpora the learned parts come from lean positive (product reviews); the offset,
@@ -108,6 +110,7 @@ def lexicon_evidence(text: str, rules: Rules, notes: set[str] | None = None) -> 
     question turned a term around."""
     weak = _weak_spans(text, rules)
     rhetorical = _rhetorical_sentences(text, rules.rhetorical)
+    elsewhere = _elsewhere_starts(text, rules.elsewhere)
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]  # sentence n ends at ends[n]
     longest = rules.longest
     total, i, previous_end = 0.0, 0, 0
@@ -128,9 +131,12 @@ def lexicon_evidence(text: str, rules: Rules, notes: set[str] | None = None) -> 
             span = weak.get(sentence)
             if span is not None:
                 weight *= 0.5 if span[0] <= i < span[1] else 1.5
+            praises_elsewhere = i >= elsewhere.get(sentence, len(text))
             if sentence in rhetorical:
                 weight = -weight
-            if notes is not None and (negation < 0 or sentence in rhetorical):
+            if praises_elsewhere:
+                weight = -abs(weight)
+            if notes is not None and (negation < 0 or sentence in rhetorical or praises_elsewhere):
                 notes.add("turned")
             total += weight
         previous_end = i + n
@@ -200,6 +206,16 @@ def _weak_spans(text: str, rules: Rules) -> dict[int, tuple[int, int]]:
 _CLAUSE_END = re.compile(r"[,;、]")
 
 
+def _elsewhere_starts(text: str, markers: tuple[str, ...]) -> dict[int, int]:
+    """For each sentence (by number), where the praise of another place starts."""
+    starts: dict[int, int] = {}
+    for number, (start, part) in enumerate(_sentences(text)):
+        found = [part.find(m) + len(m) for m in markers if m in part]
+        if found:
+            starts[number] = start + min(found)
+    return starts
+
+
 def _rhetorical_sentences(text: str, markers: tuple[str, ...]) -> set[int]:
     if not markers:
         return set()
@@ -231,19 +247,26 @@ def chinese_learned(text: str) -> float:
     return total
 
 
+# Words that contain a negator character but negate nothing: 特别好吃 is praise,
+# 不过/不仅/无论 are connectives, 不要太/别提多 are intensifiers ("不要太好吃").
+CHINESE_NOT_NEGATORS = (
+    "非常", "无比", "不错", "没想到", "特别", "别的", "别人", "区别", "分别", "级别",
+    "不过", "不仅", "不但", "不管", "不论", "无论", "不少", "不断", "不停", "未来",
+    "差不多", "不得不", "忍不住", "不禁", "不要太", "别提", "毫无疑问", "无疑",
+    "不愧", "不一会", "无限",
+)  # fmt: skip
+CHINESE_CONTRAST = (
+    "但是", "但", "可是", "不过", "然而", "只是", "可惜", "美中不足",
+    "唯一的缺点", "缺点是",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def chinese_rules() -> Rules:
     return Rules(
         lexicon=dict(read_table("zh-domain.tsv")),
         negators_before=("不", "没", "别", "未", "无", "毫不", "并非"),
-        # Words that contain a negator character but negate nothing: 特别好吃 is praise,
-        # 不过/不仅/无论 are connectives, 不要太/别提多 are intensifiers ("不要太好吃").
-        not_negators=(
-            "非常", "无比", "不错", "没想到", "特别", "别的", "别人", "区别", "分别", "级别",
-            "不过", "不仅", "不但", "不管", "不论", "无论", "不少", "不断", "不停", "未来",
-            "差不多", "不得不", "忍不住", "不禁", "不要太", "别提", "毫无疑问", "无疑",
-            "不愧", "不一会", "无限",
-        ),  # fmt: skip
+        not_negators=CHINESE_NOT_NEGATORS,
         degree={
             "非常": 1.5,
             "特别": 1.4,
@@ -262,12 +285,10 @@ def chinese_rules() -> Rules:
             "有些": 0.8,
             "稍微": 0.7,
         },
-        contrast=(
-            "但是", "但", "可是", "不过", "然而", "只是", "可惜", "美中不足",
-            "唯一的缺点", "缺点是",
-        ),  # fmt: skip
+        contrast=CHINESE_CONTRAST,
         concessive=("虽然", "虽说", "尽管", "虽"),
         rhetorical=("难道", "这也叫", "也配叫", "还好意思", "哪里好"),
+        elsewhere=("还不如", "不如去", "不如隔壁", "不如楼下"),
         learned=chinese_learned,
         learned_weight=0.6,
         learned_offset=0.6,
