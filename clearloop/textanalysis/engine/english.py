@@ -118,26 +118,47 @@ def _modify(weight: float, tokens: list[str], start: int, phrase: list[str]) -> 
 
 def _contrast_weighted(items: list[tuple[int, float]], tokens: list[str]) -> float:
     """Within a sentence, what follows the last "but" outweighs what precedes it; a
-    "however" does the same across sentences ("Nice room. However, …")."""
+    concession ("although it was pricey, …") weighs less than the rest of its sentence;
+    a "however" does the same across sentences ("Nice room. However, …")."""
     sentence_of: list[int] = []
     but_in: dict[int, int] = {}
-    sentence = 0
+    conceded: dict[int, tuple[int, int]] = {}  # sentence -> (start, end) of the concession
+    sentence, sentence_start = 0, 0
     for index, word in enumerate(tokens):
         sentence_of.append(sentence)
         if word in ("but",):
             but_in[sentence] = index
-        elif word in (".", "!", "?"):
+        elif _opens_concession(tokens, index, sentence_start) and sentence not in conceded:
+            end = next((j for j in range(index, len(tokens)) if tokens[j] in _CLAUSE_END), None)
+            conceded[sentence] = (index, end if end is not None else len(tokens))
+        if word in (".", "!", "?"):
             sentence += 1
+            sentence_start = index + 1
     however = max((i for i, t in enumerate(tokens) if t == "however"), default=None)
     total = 0.0
     for index, weight in items:
         pivot = but_in.get(sentence_of[index])
+        span = conceded.get(sentence_of[index])
         if pivot is not None:
             weight *= 0.5 if index < pivot else 1.5
+        elif span is not None:
+            weight *= 0.5 if span[0] <= index < span[1] else 1.5
         if however is not None:
             weight *= 0.5 if index < however else 1.5
         total += weight
     return total
+
+
+_CLAUSE_END = frozenset(",;.!?")
+
+
+def _opens_concession(tokens: list[str], index: int, sentence_start: int) -> bool:
+    """ "although …", "even though …", "despite …", and "though …" opening a sentence (a
+    trailing "…, pricey though" is an afterthought, not a concession)."""
+    word = tokens[index]
+    if word in ("although", "despite", "albeit"):
+        return True
+    return word == "though" and (index == sentence_start or tokens[index - 1] == "even")
 
 
 def _exclamation(tokens: list[str]) -> float:

@@ -20,12 +20,19 @@ from clearloop.textanalysis.engine.cjk import Rules
 from clearloop.textanalysis.engine.resources import read_rows, read_table
 
 LONGEST_TOKEN = 8
-# What follows a term to negate it: 美味しく|ない, 問題|はひとつもありません, 満足|できなかった
+# What follows a term to negate it: 美味しく|ない, 問題|はひとつもありません, 満足|できなかった,
+# リピ|はしない, 行き届い|ていない, 満足|とは言えません
 NEGATION_AFTER = re.compile(
-    r"(?:は|も|が|で|では|に)?(?:ひとつも|一つも|全く|まったく|全然|特に|あまり|少しも)?"
-    r"(?:でき|でき|出来)?(?:ない|なかった|なく|ません|ず|じゃない|じゃなかった|なし|無し|"
-    r"ありません|ありませんでした|ならない|なりません)"
+    r"(?:は|も|が|で|では|に|とは|とも)?"
+    r"(?:ひとつも|一つも|全く|まったく|全然|特に|あまり|少しも|そんなに|それほど)?"
+    r"(?:でき|出来|し|され|てい|て|言え|いえ|思え|思わ)?(?:ない|なかった|なく|ません|ず(?!っ)|"
+    r"じゃない|じゃなかった|なし|無し|ありません|ありませんでした|ならない|なりません)"
 )
+
+CONTRAST = (
+    "けど", "けれど", "しかし", "でも", "ですが", "だが", "ものの", "が、", "ただ、",
+    "ただし", "とはいえ",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,12 @@ def rules() -> Rules:
             "やや": 0.7,
             "若干": 0.7,
         },
-        contrast=("けど", "けれど", "しかし", "でも", "ですが", "だが", "ものの", "が、"),
+        contrast=CONTRAST,
+        rhetorical=("どこが",),
+        elsewhere=("の店の方が", "のお店の方が", "の店のほうが", "のお店のほうが"),
         learned=learned,
         learned_weight=0.7,
         learned_offset=-1.0,
+        turned_learned_weight=0.5,
         prior=-0.1,
     )
