@@ -24,7 +24,7 @@ AREAS = [
         "web:customers",
         _("Customers"),
         "customers",
-        ("web:customers", "web:customer_", "web:segment", "web:import"),
+        ("web:customers", "web:customers_", "web:customer_", "web:segment", "web:import"),
     ),
     ("web:cases", _("Cases"), "cases", ("web:cases", "web:case_")),
     (
