@@ -47,6 +47,8 @@ class Dashboard(OrganizationScopedModel):
     visibility = models.CharField(
         _("shared with"), max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # A deleted team leaves its dashboards to their makers (visible to them alone), so the
+    # "team needs a team" rule lives in the service, not in a constraint.
     team = models.ForeignKey(
         "accounts.Team",
         on_delete=models.SET_NULL,
@@ -64,13 +66,6 @@ class Dashboard(OrganizationScopedModel):
         verbose_name = _("dashboard")
         verbose_name_plural = _("dashboards")
         ordering = ["name", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(visibility="team") | models.Q(team__isnull=False),
-                name="dashboard_team_visibility_names_a_team",
-                violation_error_message=_("A dashboard shared with a team needs the team."),
-            ),
-        ]
         indexes = [models.Index(fields=["organization", "visibility"], name="dashboard_org_vis")]
 
     def __str__(self) -> str:

@@ -286,3 +286,15 @@ def test_viewer_may_build_a_dashboard_of_their_own(world: World, alice: Persona)
     )
     assert response.status_code == 201, response.content
     assert [tile["kind"] for tile in response.json()["tiles"]] == ["trend"]
+
+
+def test_a_deleted_team_leaves_its_dashboard_to_the_maker(
+    world: World, alice: Persona, bob: Persona
+) -> None:
+    team = Team.objects.create(organization=alice.organization, name="Night shift")
+    team.members.add(bob.user)
+    dashboard = _board(alice, visibility=Visibility.TEAM, team=team)
+    team.delete()
+    url = reverse("web:analytics_dashboard", args=[dashboard.pk])
+    assert bob.client().get(url).status_code == 404
+    assert alice.client().get(url).status_code == 200
