@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -45,7 +46,9 @@ def dashboards(request: OrganizationRequest) -> HttpResponse:
     membership = request.membership
     rows = [
         {"dashboard": dashboard, "mine": dashboard.created_by_id == membership.user_id}
-        for dashboard in selectors.dashboards_visible(membership=membership)
+        for dashboard in selectors.dashboards_visible(membership=membership).annotate(
+            tile_count=Count("tiles", distinct=True)
+        )
     ]
     return render(request, "boards/list.html", {"rows": rows})
 

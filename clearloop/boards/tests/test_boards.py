@@ -298,3 +298,16 @@ def test_a_deleted_team_leaves_its_dashboard_to_the_maker(
     url = reverse("web:analytics_dashboard", args=[dashboard.pk])
     assert bob.client().get(url).status_code == 404
     assert alice.client().get(url).status_code == 200
+
+
+def test_the_list_costs_the_same_queries_for_more_dashboards(
+    world: World, alice: Persona, django_assert_max_num_queries: Any
+) -> None:
+    client = alice.client()
+    _board(alice)
+    client.get(reverse("web:analytics_dashboards"))  # warm the session
+    for index in range(5):
+        _board(alice, name=f"Board {index}", visibility=Visibility.ORGANIZATION)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("web:analytics_dashboards"))
+    assert response.status_code == 200 and response.content.decode().count("Board ") == 5
